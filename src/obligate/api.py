@@ -1,0 +1,89 @@
+"""The Python API: ``load`` a rule library once, then ask it questions cheaply.
+
+    >>> import obligate
+    >>> rules = obligate.load("rules")                                  # doctest: +SKIP
+    >>> answer = rules.determine({"types": ["social_media"]},          # doctest: +SKIP
+    ...                          {"age": 15, "location": "DE"}, "2026-06-01")
+    >>> [d.id for d in answer.duties]                                   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from obligate import model as m
+from obligate.compiler import Compiled, compile_paths
+from obligate.determination import Determination, Explanation
+from obligate.determine import DEFAULT_HORIZON_DAYS, Determiner
+from obligate.diagnostics import Diagnostic, did_you_mean
+from obligate.jurisdictions import JurisdictionGraph
+from obligate.query import FieldError, Query, QueryError, Service, User, build_query
+
+ServiceLike = Service | Mapping[str, Any] | None
+UserLike = User | Mapping[str, Any]
+
+
+class RuleBase:
+    """A compiled rule library: the jurisdiction graph, the duties and the inference rules."""
+
+    def __init__(self, compiled: Compiled, load_seconds: float = 0.0) -> None:
+        self.compiled = compiled
+        self.load_seconds = load_seconds
+        self._determiner = Determiner(compiled)
+
+    @property
+    def version(self) -> str:
+        return self.compiled.version
+
+    @property
+    def duties(self) -> dict[str, m.Duty]:
+        return dict(self.compiled.library.duties)
+
+    @property
+    def jurisdictions(self) -> dict[str, m.Jurisdiction]:
+        return dict(self.compiled.library.jurisdictions)
+
+    @property
+    def instruments(self) -> dict[str, m.Instrument]:
+        return dict(self.compiled.library.instruments)
+
+    @property
+    def graph(self) -> JurisdictionGraph:
+        return self._determiner.graph
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return list(self.compiled.warnings)
+
+    def query(self, service: ServiceLike, user: UserLike, date: dt.date | str) -> Query:
+        """Check a query against this library; raise ``QueryError`` naming each bad field."""
+        return build_query(service, user, date, self.compiled.library)
+
+    def determine(self, service: ServiceLike, user: UserLike, date: dt.date | str,
+                  horizon_days: int = DEFAULT_HORIZON_DAYS) -> Determination:
+        """Which duties apply to this service, for this user, in this place, on this date."""
+        if horizon_days < 0:
+            raise QueryError([FieldError(field="horizon", value=horizon_days,
+                                         message="cannot be negative", accepted="0 or more days")])
+        return self._determiner.determine(self.query(service, user, date), horizon_days)
+
+    def explain(self, duty_id: str, service: ServiceLike, user: UserLike,
+                date: dt.date | str) -> Explanation:
+        """Why a duty applies to a query, or why not."""
+        if duty_id not in self.compiled.library.duties:
+            raise QueryError([FieldError(field="duty", value=duty_id, message="unknown duty",
+                                         hint=did_you_mean(duty_id, self.compiled.library.duties))])
+        return self._determiner.explain(duty_id, self.query(service, user, date))
+
+
+def load(*paths: str | os.PathLike[str], use_cache: bool = True) -> RuleBase:
+    """Compile the rule files under ``paths``; raise ``RuleFileError`` listing every problem."""
+    started = time.perf_counter()
+    compiled = compile_paths(list(paths) if paths else ["rules"], use_cache=use_cache)
+    rulebase = RuleBase(compiled)
+    rulebase.load_seconds = time.perf_counter() - started
+    return rulebase

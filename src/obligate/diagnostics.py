@@ -1,0 +1,165 @@
+"""Source positions and diagnostics: the one shape every problem in a rule file takes.
+
+A diagnostic renders as ``file:line:col: error[CODE]: message``, then the source line, a
+caret under the spot, and an optional ``hint:`` line. Codes are public and never reused (see
+docs/diagnostics.md), so tests and clients can rely on them while the wording improves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+MAX_REPORTED = 20
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Span:
+    """Where a node came from: 1-based line and column, and where it ends."""
+
+    file: str
+    line: int
+    col: int
+    end_line: int = 0
+    end_col: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}"
+
+    @property
+    def location(self) -> str:
+        """``file:line``: the form a determination prints as a duty's source."""
+        return f"{self.file}:{self.line}"
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    code: str
+    message: str
+    span: Span
+    hint: str | None = None
+    severity: Severity = Severity.ERROR
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.span.file, self.span.line, self.span.col, self.code, self.message)
+
+    def render(self, sources: Mapping[str, str]) -> str:
+        head = f"{self.span}: {self.severity.value}[{self.code}]: {self.message}"
+        lines = [head]
+        text = sources.get(self.span.file)
+        if text is not None:
+            source_line = _line_of(text, self.span.line)
+            if source_line is not None:
+                shown = source_line.expandtabs(1)
+                width = _caret_width(self.span, len(shown))
+                lines.append(f"  {shown}")
+                lines.append("  " + " " * (self.span.col - 1) + "^" * width)
+        if self.hint:
+            lines.append(f"  hint: {self.hint}")
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "message": self.message,
+            "file": self.span.file,
+            "line": self.span.line,
+            "col": self.span.col,
+            "hint": self.hint,
+        }
+
+
+def _line_of(text: str, line: int) -> str | None:
+    lines = text.splitlines()
+    if 1 <= line <= len(lines):
+        return lines[line - 1]
+    return None
+
+
+def _caret_width(span: Span, line_length: int) -> int:
+    if span.end_line == span.line and span.end_col > span.col:
+        return min(span.end_col - span.col, max(1, line_length - span.col + 1))
+    return 1
+
+
+@dataclass
+class Diagnostics:
+    """A collector passed through the compile stages: stages append, they don't raise."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def error(self, code: str, message: str, span: Span, hint: str | None = None) -> None:
+        self.items.append(Diagnostic(code, message, span, hint, Severity.ERROR))
+
+    def warning(self, code: str, message: str, span: Span, hint: str | None = None) -> None:
+        self.items.append(Diagnostic(code, message, span, hint, Severity.WARNING))
+
+    def extend(self, more: Iterable[Diagnostic]) -> None:
+        self.items.extend(more)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.severity is Severity.ERROR for d in self.items)
+
+    def sorted(self) -> list[Diagnostic]:
+        return sorted(self.items, key=Diagnostic.sort_key)
+
+    def __iter__(self) -> Iterator[Diagnostic]:
+        return iter(self.sorted())
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+class RuleFileError(Exception):
+    """Raised at a stage boundary when rule files have errors; carries every diagnostic."""
+
+    def __init__(self, diagnostics: list[Diagnostic], sources: Mapping[str, str]) -> None:
+        self.diagnostics = sorted(diagnostics, key=Diagnostic.sort_key)
+        self.sources = dict(sources)
+        super().__init__(render_all(self.diagnostics, self.sources))
+
+
+def render_all(
+    diagnostics: Iterable[Diagnostic], sources: Mapping[str, str], limit: int = MAX_REPORTED
+) -> str:
+    ordered = sorted(diagnostics, key=Diagnostic.sort_key)
+    shown = [d.render(sources) for d in ordered[:limit]]
+    if len(ordered) > limit:
+        shown.append(f"... and {len(ordered) - limit} more")
+    return "\n".join(shown)
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
+    """The closest candidate by edit distance, phrased as a hint, when one is close."""
+    best: str | None = None
+    best_distance = max(2, len(name) // 3) + 1
+    lowered = name.lower()
+    for candidate in sorted(candidates):
+        distance = _levenshtein(lowered, candidate.lower(), best_distance)
+        if distance < best_distance:
+            best, best_distance = candidate, distance
+    return f"did you mean `{best}`?" if best is not None else None
+
+
+def _levenshtein(a: str, b: str, cutoff: int) -> int:
+    if abs(len(a) - len(b)) >= cutoff:
+        return cutoff
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, start=1):
+        current = [i]
+        for j, char_b in enumerate(b, start=1):
+            cost = 0 if char_a == char_b else 1
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost))
+        if min(current) >= cutoff:
+            return cutoff
+        previous = current
+    return previous[-1]

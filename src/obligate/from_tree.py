@@ -1,0 +1,367 @@
+"""Stage 2, build model: Lark syntax trees to model blocks, one small handler per grammar rule.
+
+Values the grammar only shapes loosely (dates, numbers) are checked here, where the token's
+position is still at hand, and reported as diagnostics.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from lark import Token, Transformer, v_args
+from lark.tree import Meta
+
+from obligate import model as m
+from obligate.diagnostics import Diagnostics, Span
+from obligate.syntax import ParsedChunk
+
+_DATE_SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_UNITS = {"hour": "hours", "hours": "hours", "day": "days", "days": "days", "month": "months",
+          "months": "months", "year": "years", "years": "years"}
+
+Field = tuple[str, Any, Span]
+
+
+def build(path: str, chunks: list[ParsedChunk], diagnostics: Diagnostics) -> m.RuleFile:
+    blocks: list[m.Block] = []
+    for chunk in chunks:
+        builder = _Builder(path, chunk.line_offset, diagnostics)
+        blocks.extend(builder.transform(chunk.tree))
+    return m.RuleFile(path=path, blocks=tuple(blocks))
+
+
+@v_args(meta=True)
+class _Builder(Transformer[Token, list[m.Block]]):
+    def __init__(self, path: str, line_offset: int, diagnostics: Diagnostics) -> None:
+        super().__init__()
+        self.path = path
+        self.offset = line_offset
+        self.diagnostics = diagnostics
+
+    # ------------------------------------------------------------ positions and tokens
+
+    def _span(self, meta: Meta) -> Span:
+        if getattr(meta, "empty", True):
+            return Span(self.path, self.offset + 1, 1)
+        return Span(self.path, meta.line + self.offset, meta.column,
+                    meta.end_line + self.offset, meta.end_column)
+
+    def _token_span(self, token: Token) -> Span:
+        line = (token.line or 1) + self.offset
+        end_line = (token.end_line or token.line or 1) + self.offset
+        return Span(self.path, line, token.column or 1, end_line, token.end_column or 1)
+
+    def _text(self, token: Token) -> str:
+        raw = str(token)
+        if raw.startswith('"""'):
+            return raw[3:-3]
+        body = raw[1:-1]
+        return re.sub(r"\\(.)", r"\1", body)
+
+    def _date(self, token: Token) -> dt.date | None:
+        raw = str(token)
+        span = self._token_span(token)
+        if not _DATE_SHAPE.match(raw):
+            self.diagnostics.error("E004", f"`{raw}` is not a date in YYYY-MM-DD form", span,
+                                   "write dates as year-month-day: 2024-02-17")
+            return None
+        try:
+            return dt.date.fromisoformat(raw)
+        except ValueError:
+            self.diagnostics.error("E004", f"`{raw}` is not a day of the calendar", span,
+                                   "check the month and the day")
+            return None
+
+    def _number(self, token: Token) -> float:
+        return float(str(token).replace("_", ""))
+
+    def _fields(self, kind: str, items: list[Any]) -> dict[str, Field]:
+        seen: dict[str, Field] = {}
+        for item in items:
+            name, _, span = item
+            if name in seen and name not in ("parameter_value",):
+                self.diagnostics.error("E012", f"`{name}` is given twice in this {kind}", span,
+                                       f"the first is at line {seen[name][2].line}")
+                continue
+            seen.setdefault(name, item)
+        return seen
+
+    @staticmethod
+    def _value(fields: dict[str, Field], name: str, default: Any = None) -> Any:
+        found = fields.get(name)
+        return found[1] if found else default
+
+    # ------------------------------------------------------------ file
+
+    def start(self, meta: Meta, blocks: list[m.Block]) -> list[m.Block]:
+        return blocks
+
+    # ------------------------------------------------------------ jurisdictions
+
+    def jurisdiction(self, meta: Meta, children: list[Any]) -> m.Jurisdiction:
+        code, title, *items = children
+        edges: dict[str, list[tuple[str, Span]]] = {
+            "member_of": [], "part_of": [], "party_to": [], "parties": []}
+        parameters: list[m.ParameterValue] = []
+        note: str | None = None
+        for name, value, span in items:
+            if name in edges:
+                edges[name].extend(value)
+            elif name == "parameter_value":
+                parameters.append(value)
+            elif name == "note":
+                note = value
+        return m.Jurisdiction(
+            span=self._token_span(code), code=str(code), name=self._text(title),
+            member_of=tuple(edges["member_of"]), part_of=tuple(edges["part_of"]),
+            party_to=tuple(edges["party_to"]), parties=tuple(edges["parties"]),
+            parameters=tuple(parameters), note=note)
+
+    def _edge(self, name: str, meta: Meta, children: list[Any]) -> Field:
+        return (name, children[0], self._span(meta))
+
+    def member_of(self, meta: Meta, children: list[Any]) -> Field:
+        return self._edge("member_of", meta, children)
+
+    def part_of(self, meta: Meta, children: list[Any]) -> Field:
+        return self._edge("part_of", meta, children)
+
+    def party_to(self, meta: Meta, children: list[Any]) -> Field:
+        return self._edge("party_to", meta, children)
+
+    def parties(self, meta: Meta, children: list[Any]) -> Field:
+        return self._edge("parties", meta, children)
+
+    def parameter_value(self, meta: Meta, children: list[Any]) -> Field:
+        name, number, *rest = children
+        since = next((v for k, v in rest if k == "since"), None)
+        under = next((v for k, v in rest if k == "under"), None)
+        value = m.ParameterValue(span=self._token_span(name), name=str(name),
+                                 value=self._number(number), since=since, under=under)
+        return ("parameter_value", value, self._span(meta))
+
+    def since(self, meta: Meta, children: list[Token]) -> tuple[str, dt.date | None]:
+        return ("since", self._date(children[0]))
+
+    def under(self, meta: Meta, children: list[Token]) -> tuple[str, m.Citation]:
+        instrument, provision = children
+        return ("under", m.Citation(span=self._token_span(instrument), instrument=str(instrument),
+                                    provision=self._text(provision)))
+
+    def name_list(self, meta: Meta, children: list[Token]) -> list[tuple[str, Span]]:
+        return [(str(token), self._token_span(token)) for token in children]
+
+    # ------------------------------------------------------------ instruments
+
+    def instrument(self, meta: Meta, children: list[Any]) -> m.Instrument:
+        ident, title, *items = children
+        fields = self._fields("instrument", items)
+        jurisdiction = fields.get("jurisdiction")
+        return m.Instrument(
+            span=self._token_span(ident), id=str(ident), title=self._text(title),
+            jurisdiction=jurisdiction[1] if jurisdiction else None,
+            jurisdiction_span=jurisdiction[2] if jurisdiction else None,
+            url=self._value(fields, "url"), adopted=self._value(fields, "adopted"),
+            effective=self._value(fields, "effective"), until=self._value(fields, "until"),
+            status=self._value(fields, "status"), court=tuple(self._value(fields, "court", ())),
+            note=self._value(fields, "note"))
+
+    def jurisdiction_ref(self, meta: Meta, children: list[Token]) -> Field:
+        return ("jurisdiction", str(children[0]), self._token_span(children[0]))
+
+    def url(self, meta: Meta, children: list[Token]) -> Field:
+        return ("url", self._text(children[0]), self._span(meta))
+
+    def adopted(self, meta: Meta, children: list[Token]) -> Field:
+        return ("adopted", self._date(children[0]), self._token_span(children[0]))
+
+    def effective(self, meta: Meta, children: list[Token]) -> Field:
+        return ("effective", self._date(children[0]), self._token_span(children[0]))
+
+    def until(self, meta: Meta, children: list[Token]) -> Field:
+        return ("until", self._date(children[0]), self._token_span(children[0]))
+
+    def note(self, meta: Meta, children: list[Token]) -> Field:
+        return ("note", self._text(children[0]), self._span(meta))
+
+    def status(self, meta: Meta, children: list[m.Status]) -> Field:
+        return ("status", children[0], self._span(meta))
+
+    def in_force(self, meta: Meta, children: list[Any]) -> m.Status:
+        return m.Status(span=self._span(meta), kind=m.StatusKind.IN_FORCE)
+
+    def pending(self, meta: Meta, children: list[Any]) -> m.Status:
+        return m.Status(span=self._span(meta), kind=m.StatusKind.PENDING)
+
+    def repealed(self, meta: Meta, children: list[Token]) -> m.Status:
+        return m.Status(span=self._span(meta), kind=m.StatusKind.REPEALED,
+                        since=self._date(children[0]))
+
+    def enjoined(self, meta: Meta, children: list[Any]) -> m.Status:
+        case, date, *rest = children
+        return m.Status(span=self._span(meta), kind=m.StatusKind.ENJOINED, case=self._text(case),
+                        since=self._date(date), protecting=tuple(rest[0]) if rest else ())
+
+    def court(self, meta: Meta, children: list[m.CourtEvent | None]) -> Field:
+        events = tuple(event for event in children if event is not None)
+        return ("court", events, self._span(meta))
+
+    def court_event(self, meta: Meta, children: list[Any]) -> m.CourtEvent | None:
+        date_token, kind, case, *rest = children
+        date = self._date(date_token)
+        if date is None:
+            return None
+        return m.CourtEvent(span=self._token_span(date_token), date=date, event=kind,
+                            case=self._text(case), protecting=tuple(rest[0]) if rest else ())
+
+    def event_kind(self, meta: Meta, children: list[Token]) -> m.CourtEventKind:
+        return m.CourtEventKind(" ".join(str(token) for token in children))
+
+    def protecting(self, meta: Meta, children: list[list[str]]) -> list[str]:
+        return children[0]
+
+    def party_list(self, meta: Meta, children: list[Token]) -> list[str]:
+        return [self._text(t) if t.type == "STRING" else str(t) for t in children]
+
+    # ------------------------------------------------------------ vocabulary
+
+    def vocabulary(self, meta: Meta, children: list[m.VocabularyEntry]) -> m.Vocabulary:
+        return m.Vocabulary(span=self._span(meta), entries=tuple(children))
+
+    def _entry(self, kind: Any, children: list[Any], **extra: Any) -> m.VocabularyEntry:
+        name = children[0]
+        description = self._text(children[1]) if len(children) > 1 else None
+        return m.VocabularyEntry(span=self._token_span(name), kind=kind, name=str(name),
+                                 description=description, **extra)
+
+    def type_decl(self, meta: Meta, children: list[Token]) -> m.VocabularyEntry:
+        return self._entry("type", children)
+
+    def feature_decl(self, meta: Meta, children: list[Token]) -> m.VocabularyEntry:
+        return self._entry("feature", children)
+
+    def parameter_decl(self, meta: Meta, children: list[Token]) -> m.VocabularyEntry:
+        return self._entry("parameter", children)
+
+    def category_decl(self, meta: Meta, children: list[Token]) -> m.VocabularyEntry:
+        return self._entry("category", children)
+
+    def fact_decl(self, meta: Meta, children: list[Any]) -> m.VocabularyEntry:
+        subject, name, fact_type, *rest = children
+        return self._entry("fact", [name, *rest], subject=subject, fact_type=fact_type)
+
+    def fact_type(self, meta: Meta, children: list[Token]) -> m.FactType:
+        return m.FactType(" ".join(str(token) for token in children))
+
+    def subject(self, meta: Meta, children: list[Token]) -> str:
+        return str(children[0])
+
+    # ------------------------------------------------------------ definitions and duties
+
+    def definition(self, meta: Meta, children: list[Any]) -> m.Definition:
+        name, title, *items = children
+        fields = self._fields("definition", items)
+        return m.Definition(span=self._token_span(name), name=str(name), title=self._text(title),
+                            cites=self._value(fields, "cites"), when=self._value(fields, "when"),
+                            note=self._value(fields, "note"))
+
+    def duty(self, meta: Meta, children: list[Any]) -> m.Duty:
+        modality, ident, title, *items = children
+        fields = self._fields(f"{modality}", items)
+        category = fields.get("category")
+        return m.Duty(
+            span=self._token_span(ident), id=str(ident), modality=m.Modality(str(modality)),
+            title=self._text(title),
+            category=category[1] if category else None,
+            category_span=category[2] if category else None,
+            cites=self._value(fields, "cites"),
+            applies_to=tuple(self._value(fields, "applies", ())),
+            when=self._value(fields, "when"), unless=self._value(fields, "unless"),
+            overrides=tuple(self._value(fields, "overrides", ())),
+            effective=self._value(fields, "effective"), until=self._value(fields, "until"),
+            status=self._value(fields, "status"), court=tuple(self._value(fields, "court", ())),
+            deadline=self._value(fields, "deadline"), note=self._value(fields, "note"))
+
+    def category(self, meta: Meta, children: list[Token]) -> Field:
+        return ("category", str(children[0]), self._token_span(children[0]))
+
+    def cites(self, meta: Meta, children: list[Any]) -> Field:
+        instrument, provision, *rest = children
+        citation = m.Citation(span=self._token_span(instrument), instrument=str(instrument),
+                              provision=self._text(provision), url=rest[0] if rest else None)
+        return ("cites", citation, self._span(meta))
+
+    def at(self, meta: Meta, children: list[Token]) -> str:
+        return self._text(children[0])
+
+    def applies(self, meta: Meta, children: list[m.Hook]) -> Field:
+        return ("applies", children, self._span(meta))
+
+    def users_in(self, meta: Meta, children: list[Token]) -> m.Hook:
+        return m.Hook(span=self._token_span(children[0]), kind="users_in",
+                      jurisdiction=str(children[0]))
+
+    def established_in(self, meta: Meta, children: list[Token]) -> m.Hook:
+        return m.Hook(span=self._token_span(children[0]), kind="established_in",
+                      jurisdiction=str(children[0]))
+
+    def when(self, meta: Meta, children: list[Any]) -> Field:
+        return ("when", children[0], self._span(meta))
+
+    def unless(self, meta: Meta, children: list[Any]) -> Field:
+        return ("unless", children[0], self._span(meta))
+
+    def overrides(self, meta: Meta, children: list[Any]) -> Field:
+        return ("overrides", children[0], self._span(meta))
+
+    def deadline(self, meta: Meta, children: list[Token]) -> Field:
+        amount, unit, *rest = children
+        deadline = m.Deadline(span=self._span(meta), amount=self._number(amount),
+                              unit=m.DeadlineUnit(_UNITS[str(unit)]),
+                              description=self._text(rest[0]) if rest else None)
+        return ("deadline", deadline, self._span(meta))
+
+    # ------------------------------------------------------------ conditions
+
+    def any_of(self, meta: Meta, children: list[m.Condition]) -> m.AnyOf:
+        left, right = children
+        items = (*left.items, right) if isinstance(left, m.AnyOf) else (left, right)
+        return m.AnyOf(span=self._span(meta), items=items)
+
+    def all_of(self, meta: Meta, children: list[m.Condition]) -> m.AllOf:
+        left, right = children
+        items = (*left.items, right) if isinstance(left, m.AllOf) else (left, right)
+        return m.AllOf(span=self._span(meta), items=items)
+
+    def negation(self, meta: Meta, children: list[m.Condition]) -> m.Not:
+        return m.Not(span=self._span(meta), item=children[0])
+
+    def is_a(self, meta: Meta, children: list[Token]) -> m.IsA:
+        return m.IsA(span=self._token_span(children[0]), name=str(children[0]))
+
+    def has_feature(self, meta: Meta, children: list[Token]) -> m.HasFeature:
+        return m.HasFeature(span=self._token_span(children[0]), name=str(children[0]))
+
+    def truth(self, meta: Meta, children: list[m.FactRef]) -> m.Truth:
+        return m.Truth(span=children[0].span, fact=children[0])
+
+    def member(self, meta: Meta, children: list[Any]) -> m.Member:
+        fact, names = children
+        return m.Member(span=self._span(meta), fact=fact, names=tuple(n for n, _ in names))
+
+    def compare(self, meta: Meta, children: list[Any]) -> m.Compare:
+        left, op, right = children
+        return m.Compare(span=self._span(meta), left=left, op=str(op), right=right)
+
+    def fact_ref(self, meta: Meta, children: list[Any]) -> m.FactRef:
+        subject, name, *key = children
+        return m.FactRef(span=self._span(meta), subject=subject, name=str(name),
+                         key=str(key[0]) if key else None)
+
+    def number(self, meta: Meta, children: list[Token]) -> m.NumberLit:
+        return m.NumberLit(span=self._token_span(children[0]), value=self._number(children[0]))
+
+    def parameter_ref(self, meta: Meta, children: list[Token]) -> m.ParamRef:
+        return m.ParamRef(span=self._token_span(children[0]), name=str(children[0]))

@@ -1,0 +1,303 @@
+"""The validated model of a rule library: what the compiler builds from syntax trees.
+
+The model knows nothing about Lark. Every node keeps the ``Span`` it came from, so that a
+compile error can underline the right token and a determination can name its source line.
+Spans take part in equality; compare models with spans stripped when that matters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from obligate.diagnostics import Span
+
+
+class Node(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+    span: Span
+
+
+# ---------------------------------------------------------------- conditions
+
+
+class FactRef(Node):
+    """``service.employees``, ``user.age``, ``service.monthly_active_users[EU]``."""
+
+    kind: Literal["fact"] = "fact"
+    subject: Literal["service", "user"]
+    name: str
+    key: str | None = None
+
+    @property
+    def path(self) -> str:
+        base = f"{self.subject}.{self.name}"
+        return f"{base}[{self.key}]" if self.key else base
+
+
+class NumberLit(Node):
+    kind: Literal["number"] = "number"
+    value: float
+
+    @property
+    def text(self) -> str:
+        return f"{self.value:g}" if self.value != int(self.value) else f"{int(self.value):,}"
+
+
+class ParamRef(Node):
+    """A jurisdiction parameter, read at the user's location (nearest value first)."""
+
+    kind: Literal["param"] = "param"
+    name: str
+
+
+Operand = Annotated[FactRef | NumberLit | ParamRef, Field(discriminator="kind")]
+
+
+class IsA(Node):
+    """``service is X``: X is a service type or a definition (decided by name resolution)."""
+
+    kind: Literal["is"] = "is"
+    name: str
+
+
+class HasFeature(Node):
+    kind: Literal["has"] = "has"
+    name: str
+
+
+class Truth(Node):
+    """A boolean fact read on its own: ``service.directed_at_children``."""
+
+    kind: Literal["truth"] = "truth"
+    fact: FactRef
+
+
+class Member(Node):
+    """``service.types in {a, b}``: at least one of the names."""
+
+    kind: Literal["member"] = "member"
+    fact: FactRef
+    names: tuple[str, ...]
+
+
+Comparator = Literal["<", "<=", ">", ">=", "==", "!="]
+
+
+class Compare(Node):
+    kind: Literal["compare"] = "compare"
+    left: Operand
+    op: Comparator
+    right: Operand
+
+
+class AllOf(Node):
+    kind: Literal["all"] = "all"
+    items: tuple[Condition, ...]
+
+
+class AnyOf(Node):
+    kind: Literal["any"] = "any"
+    items: tuple[Condition, ...]
+
+
+class Not(Node):
+    kind: Literal["not"] = "not"
+    item: Condition
+
+
+Condition = Annotated[
+    IsA | HasFeature | Truth | Member | Compare | AllOf | AnyOf | Not,
+    Field(discriminator="kind"),
+]
+
+AllOf.model_rebuild()
+AnyOf.model_rebuild()
+Not.model_rebuild()
+
+
+# ---------------------------------------------------------------- legal metadata
+
+
+class Citation(Node):
+    instrument: str
+    provision: str
+    url: str | None = None
+
+
+class CourtEventKind(StrEnum):
+    ENJOINED = "enjoined"
+    INJUNCTION_STAYED = "injunction stayed"
+    INJUNCTION_LIFTED = "injunction lifted"
+    STRUCK_DOWN = "struck down"
+    UPHELD = "upheld"
+
+    @property
+    def binds(self) -> bool:
+        """Whether the law binds from the day of this event (for those it concerns)."""
+        return self in (CourtEventKind.INJUNCTION_STAYED, CourtEventKind.INJUNCTION_LIFTED,
+                        CourtEventKind.UPHELD)
+
+
+class CourtEvent(Node):
+    date: dt.date
+    event: CourtEventKind
+    case: str
+    protecting: tuple[str, ...] = ()
+
+
+class StatusKind(StrEnum):
+    IN_FORCE = "in_force"
+    PENDING = "pending"
+    REPEALED = "repealed"
+    ENJOINED = "enjoined"
+
+
+class Status(Node):
+    kind: StatusKind
+    since: dt.date | None = None
+    case: str | None = None
+    protecting: tuple[str, ...] = ()
+
+
+class DeadlineUnit(StrEnum):
+    HOURS = "hours"
+    DAYS = "days"
+    MONTHS = "months"
+    YEARS = "years"
+
+
+HOURS_PER_UNIT = {
+    DeadlineUnit.HOURS: 1.0,
+    DeadlineUnit.DAYS: 24.0,
+    DeadlineUnit.MONTHS: 24.0 * 365.25 / 12,
+    DeadlineUnit.YEARS: 24.0 * 365.25,
+}
+
+
+class Deadline(Node):
+    amount: float
+    unit: DeadlineUnit
+    description: str | None = None
+
+    @property
+    def hours(self) -> float:
+        """The deadline in hours, so deadlines in different units compare."""
+        return self.amount * HOURS_PER_UNIT[self.unit]
+
+    @property
+    def text(self) -> str:
+        amount = f"{self.amount:g}"
+        unit = self.unit.value[:-1] if self.amount == 1 else self.unit.value
+        return f"{amount} {unit}"
+
+
+# ---------------------------------------------------------------- top-level blocks
+
+
+class ParameterValue(Node):
+    name: str
+    value: float
+    since: dt.date | None = None
+    under: Citation | None = None
+
+
+class Jurisdiction(Node):
+    code: str
+    name: str
+    member_of: tuple[tuple[str, Span], ...] = ()
+    part_of: tuple[tuple[str, Span], ...] = ()
+    party_to: tuple[tuple[str, Span], ...] = ()
+    parties: tuple[tuple[str, Span], ...] = ()
+    parameters: tuple[ParameterValue, ...] = ()
+    note: str | None = None
+
+
+class Instrument(Node):
+    id: str
+    title: str
+    jurisdiction: str | None = None
+    jurisdiction_span: Span | None = None
+    url: str | None = None
+    adopted: dt.date | None = None
+    effective: dt.date | None = None
+    until: dt.date | None = None
+    status: Status | None = None
+    court: tuple[CourtEvent, ...] = ()
+    note: str | None = None
+
+
+class FactType(StrEnum):
+    NUMBER = "number"
+    BOOLEAN = "boolean"
+    JURISDICTION = "jurisdiction"
+    NAMES = "names"
+    NUMBER_PER_JURISDICTION = "number per jurisdiction"
+
+
+class VocabularyEntry(Node):
+    kind: Literal["type", "feature", "fact", "parameter", "category"]
+    name: str
+    subject: Literal["service", "user"] | None = None
+    fact_type: FactType | None = None
+    description: str | None = None
+
+
+class Vocabulary(Node):
+    entries: tuple[VocabularyEntry, ...]
+
+
+class Definition(Node):
+    name: str
+    title: str
+    cites: Citation | None = None
+    when: Condition | None = None
+    note: str | None = None
+
+
+class Modality(StrEnum):
+    OBLIGATION = "obligation"
+    PROHIBITION = "prohibition"
+    PERMISSION = "permission"
+
+
+class Hook(Node):
+    """The territorial hook: users located in a jurisdiction, or services established there."""
+
+    kind: Literal["users_in", "established_in"]
+    jurisdiction: str
+
+
+class Duty(Node):
+    id: str
+    modality: Modality
+    title: str
+    category: str | None = None
+    category_span: Span | None = None
+    cites: Citation | None = None
+    applies_to: tuple[Hook, ...] = ()
+    when: Condition | None = None
+    unless: Condition | None = None
+    overrides: tuple[tuple[str, Span], ...] = ()
+    effective: dt.date | None = None
+    until: dt.date | None = None
+    status: Status | None = None
+    court: tuple[CourtEvent, ...] = ()
+    deadline: Deadline | None = None
+    note: str | None = None
+
+
+Block = Jurisdiction | Instrument | Vocabulary | Definition | Duty
+
+
+class RuleFile(BaseModel):
+    """One parsed and built ``.obl`` file."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    path: str
+    blocks: tuple[Block, ...]
