@@ -129,9 +129,12 @@ def _dates(library: Library, diagnostics: Diagnostics) -> None:
                       Validity(instrument.effective, instrument.until), diagnostics)
     for duty in library.duties.values():
         window = validity(library, duty)
-        if window.effective is None:
+        instrument = library.instruments.get(duty.cites.instrument) if duty.cites else None
+        status = duty.status or (instrument.status if instrument else None)
+        pending = status is not None and status.kind is m.StatusKind.PENDING
+        if window.effective is None and not pending:
             diagnostics.error("E114", f"{duty.modality} `{duty.id}` has no effective date",
-                              duty.span, "add `effective:` to the duty or to its instrument")
+                              duty.span, "add `effective:` to the duty or its instrument, or `status: pending`")
         _window(window.effective, window.until, duty.span, diagnostics)
         _court_within(duty.status, duty.court, window, diagnostics)
 

@@ -141,7 +141,7 @@ def render_all(
 def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
     """The closest candidate by edit distance, phrased as a hint, when one is close."""
     best: str | None = None
-    best_distance = max(2, len(name) // 3) + 1
+    best_distance = len(name) // 3 + 1
     lowered = name.lower()
     for candidate in sorted(candidates):
         distance = _levenshtein(lowered, candidate.lower(), best_distance)

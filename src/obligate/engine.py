@@ -180,6 +180,7 @@ class Engine:
         self.name = name
         self.plan = plan
         self._results: dict[str, set[int]] = {}
+        self._asserted: dict[str, set[str]] = {}
         definition_positions = sorted(plan.definition_rules)
         duty_positions = sorted(set(duty_rules) - set(definition_positions))
         room = max(1, RULES_PER_RULESET - len(definition_positions))
@@ -208,13 +209,20 @@ class Engine:
             lang.when_all(+lang.m.kind)(_ignore)
 
     def _action(self, position: int) -> Callable[[Any], None]:
-        derives = self.plan.definition_rules.get(position, [])
+        derives = [_derived_name(name, positive)
+                   for name, positive in self.plan.definition_rules.get(position, [])]
         results = self._results
+        asserted = self._asserted
 
         def fired(context: Any) -> None:
-            results[context.q.sid].add(position)
-            for name, positive in derives:
-                context.assert_fact({"kind": "derived", "name": _derived_name(name, positive)})
+            sid = context.q.sid
+            results[sid].add(position)
+            for derived in derives:
+                # durable-rules rejects a fact asserted twice in one session (and the
+                # exception would abort the rest of this action): assert each once.
+                if derived not in asserted[sid]:
+                    asserted[sid].add(derived)
+                    context.assert_fact({"kind": "derived", "name": derived})
 
         return fired
 
@@ -225,10 +233,13 @@ class Engine:
             self._results[sid] = set()
             try:
                 for ruleset_name in self.rulesets:
+                    # Each ruleset holds its own facts: derive the definitions again in each.
+                    self._asserted[sid] = set()
                     lang.assert_fact(ruleset_name, {**fact, "sid": sid, "kind": "query"})
                     lang.get_host().delete_state(ruleset_name, sid)
             finally:
                 fired = self._results.pop(sid)
+                self._asserted.pop(sid, None)
         return fired
 
 
@@ -251,7 +262,10 @@ def _patterns(conjunction: Conjunction) -> list[Any] | None:
         elif kind == "attr":
             query = query & _OPS[literal[2]](getattr(lang.m, literal[1]), literal[3])
         elif kind == "pair":
-            query = query & _OPS[literal[2]](getattr(lang.m, literal[1]), getattr(lang.m, literal[3]))
+            left, right = getattr(lang.m, literal[1]), getattr(lang.m, literal[3])
+            # durable-rules matches a comparison whose right-hand attribute is missing, so
+            # both sides must be present: an unknown value never makes a rule fire.
+            query = query & +left & +right & _OPS[literal[2]](left, right)
         else:
             name = _derived_name(literal[1], literal[2])
             alias = f"d{len(derived)}"

@@ -49,11 +49,15 @@ class JurisdictionGraph:
         return code in self.nodes
 
     def reach(self, code: str) -> tuple[str, ...]:
-        """``code`` and every jurisdiction whose law reaches it: nearest first, then by code."""
+        """``code`` and every jurisdiction whose law reaches it, nearest first.
+
+        Ties at one distance follow the order the edges are written in the rule file
+        (``member_of: EU, EEA`` puts EU before EEA), so the author decides which parent's
+        parameter value wins when two parents set one.
+        """
         cached = self._reach.get(code)
         if cached is None:
-            distances = nx.single_source_shortest_path_length(self.graph, code)
-            cached = tuple(sorted(distances, key=lambda c: (distances[c], c)))
+            cached = (code, *(child for _parent, child in nx.bfs_edges(self.graph, code)))
             self._reach[code] = cached
         return cached
 

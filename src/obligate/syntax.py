@@ -126,6 +126,11 @@ def decode(path: str, data: bytes, diagnostics: Diagnostics) -> str | None:
 def parse(path: str, text: str, diagnostics: Diagnostics) -> list[ParsedChunk]:
     """Parse every chunk of a file; syntax errors go to ``diagnostics``."""
     parsed: list[ParsedChunk] = []
+    if not _without_comments(text).strip():
+        diagnostics.warning("W001", "this file declares nothing", Span(path, 1, 1),
+                            "a rule file holds jurisdiction, instrument, vocabulary, definition "
+                            "or duty blocks")
+        return parsed
     for chunk in chunks(text):
         if not chunk.text.strip():
             continue
@@ -138,6 +143,10 @@ def parse(path: str, text: str, diagnostics: Diagnostics) -> list[ParsedChunk]:
             continue
         parsed.append(ParsedChunk(tree, chunk.line_offset))
     return parsed
+
+
+def _without_comments(text: str) -> str:
+    return re.sub(r"#[^\n]*", "", text)
 
 
 def _too_deep(path: str, chunk: Chunk, diagnostics: Diagnostics) -> bool:
@@ -252,9 +261,13 @@ def _bad_token(
         return ("E004", f"`{shown}` is not a date in YYYY-MM-DD form",
                 "write dates as year-month-day with four, two and two digits: 2024-02-17", span)
     block = _block_kind(chunk.text)
+    if token.type == "NAME" and "MODALITY" in expected and "RBRACE" not in expected:
+        hint = did_you_mean(shown, TOP_LEVEL)
+        return ("E011", f"`{shown}` does not start a block",
+                hint or f"a block starts with one of: {', '.join(TOP_LEVEL)}", span)
     if token.type == "NAME" and block is not None and _expects_field(expected):
         hint = did_you_mean(shown, FIELDS[block])
-        return ("E009", f"unknown field `{shown}` in a {_block_word(chunk.text)} block",
+        return ("E009", f"unknown field `{shown}` in {_article(_block_word(chunk.text))} block",
                 hint or f"the fields are: {', '.join(FIELDS[block])}", span)
     if token.type in ("NAME", "MODALITY") and not block and shown not in TOP_LEVEL:
         hint = did_you_mean(shown, TOP_LEVEL)
@@ -288,6 +301,10 @@ def _block_kind(text: str) -> str | None:
     if first in ("obligation", "prohibition", "permission"):
         return "duty"
     return first if first in FIELDS else None
+
+
+def _article(word: str) -> str:
+    return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
 
 
 def _block_word(text: str) -> str:
