@@ -17,15 +17,31 @@ def examples() -> list[str]:
 
 def test_the_language_page_has_an_example_of_every_block() -> None:
     text = "\n".join(examples())
-    for keyword in ("jurisdiction", "instrument", "vocabulary", "definition", "obligation",
-                    "prohibition", "permission", "court {", "applies to:", "unless:",
-                    "overrides:", "deadline:", "status:", "from 20", "parties:", "part_of:"):
+    for keyword in (
+        "jurisdiction",
+        "instrument",
+        "vocabulary",
+        "definition",
+        "obligation",
+        "prohibition",
+        "permission",
+        "court {",
+        "applies to:",
+        "unless:",
+        "overrides:",
+        "deadline:",
+        "status:",
+        "from 20",
+        "parties:",
+        "part_of:",
+    ):
         assert keyword in text, keyword
 
 
 def test_every_example_compiles_clean() -> None:
-    sources = [prelude()] + [Source(f"docs/language.md#example-{n}", text)
-                             for n, text in enumerate(examples(), start=1)]
+    sources = [prelude()] + [
+        Source(f"docs/language.md#example-{n}", text) for n, text in enumerate(examples(), start=1)
+    ]
     diagnostics = Diagnostics()
     library = compile_sources(sources, diagnostics)
     assert library is not None, render_all(diagnostics.items, {s.path: s.text for s in sources})

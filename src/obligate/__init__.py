@@ -8,7 +8,17 @@ from obligate.determination import Determination, Explanation
 from obligate.diagnostics import Diagnostic, RuleFileError
 from obligate.query import QueryError, Service, User
 
-__all__ = ["Determination", "Diagnostic", "Explanation", "QueryError", "RuleBase",
-           "RuleFileError", "Service", "User", "__version__", "load"]
+__all__ = [
+    "Determination",
+    "Diagnostic",
+    "Explanation",
+    "QueryError",
+    "RuleBase",
+    "RuleFileError",
+    "Service",
+    "User",
+    "__version__",
+    "load",
+]
 
 __version__ = "0.1.0"

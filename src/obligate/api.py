@@ -1,10 +1,10 @@
 """The Python API: ``load`` a rule library once, then ask it questions cheaply.
 
-    >>> import obligate
-    >>> rules = obligate.load("rules")                                  # doctest: +SKIP
-    >>> answer = rules.determine({"types": ["social_media"]},          # doctest: +SKIP
-    ...                          {"age": 15, "location": "DE"}, "2026-06-01")
-    >>> [d.id for d in answer.duties]                                   # doctest: +SKIP
+>>> import obligate
+>>> rules = obligate.load("rules")                                  # doctest: +SKIP
+>>> answer = rules.determine({"types": ["social_media"]},          # doctest: +SKIP
+...                          {"age": 15, "location": "DE"}, "2026-06-01")
+>>> [d.id for d in answer.duties]                                   # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -63,20 +63,42 @@ class RuleBase:
         """Check a query against this library; raise ``QueryError`` naming each bad field."""
         return build_query(service, user, date, self.compiled.library)
 
-    def determine(self, service: ServiceLike, user: UserLike, date: dt.date | str,
-                  horizon_days: int = DEFAULT_HORIZON_DAYS) -> Determination:
+    def determine(
+        self,
+        service: ServiceLike,
+        user: UserLike,
+        date: dt.date | str,
+        horizon_days: int = DEFAULT_HORIZON_DAYS,
+    ) -> Determination:
         """Which duties apply to this service, for this user, in this place, on this date."""
         if horizon_days < 0:
-            raise QueryError([FieldError(field="horizon", value=horizon_days,
-                                         message="cannot be negative", accepted="0 or more days")])
+            raise QueryError(
+                [
+                    FieldError(
+                        field="horizon",
+                        value=horizon_days,
+                        message="cannot be negative",
+                        accepted="0 or more days",
+                    )
+                ]
+            )
         return self._determiner.determine(self.query(service, user, date), horizon_days)
 
-    def explain(self, duty_id: str, service: ServiceLike, user: UserLike,
-                date: dt.date | str) -> Explanation:
+    def explain(
+        self, duty_id: str, service: ServiceLike, user: UserLike, date: dt.date | str
+    ) -> Explanation:
         """Why a duty applies to a query, or why not."""
         if duty_id not in self.compiled.library.duties:
-            raise QueryError([FieldError(field="duty", value=duty_id, message="unknown duty",
-                                         hint=did_you_mean(duty_id, self.compiled.library.duties))])
+            raise QueryError(
+                [
+                    FieldError(
+                        field="duty",
+                        value=duty_id,
+                        message="unknown duty",
+                        hint=did_you_mean(duty_id, self.compiled.library.duties),
+                    )
+                ]
+            )
         return self._determiner.explain(duty_id, self.query(service, user, date))
 
 

@@ -55,15 +55,27 @@ class Case(BaseModel):
 
     @model_validator(mode="after")
     def _wants_something(self) -> Case:
-        wants = (self.want_duties, self.want_absent, self.want_conditional, self.want_suspended,
-                 self.want_upcoming, self.want_parameters, self.want_error_code)
+        wants = (
+            self.want_duties,
+            self.want_absent,
+            self.want_conditional,
+            self.want_suspended,
+            self.want_upcoming,
+            self.want_parameters,
+            self.want_error_code,
+        )
         if not any(wants):
             raise ValueError("a case needs at least one want_* key")
         return self
 
     def duty_ids(self) -> set[str]:
-        return {*self.want_duties, *self.want_absent, *self.want_conditional,
-                *self.want_suspended, *self.want_upcoming}
+        return {
+            *self.want_duties,
+            *self.want_absent,
+            *self.want_conditional,
+            *self.want_suspended,
+            *self.want_upcoming,
+        }
 
 
 class CaseFile(BaseModel):
@@ -152,9 +164,16 @@ def run_case(rulebase: RuleBase, loaded: LoadedCase) -> Outcome:
     outcome = Outcome(loaded)
     try:
         service = _service(case.query, loaded.path)
-        answer = rulebase.determine(service, case.query.user, case.query.date,
-                                    **({"horizon_days": case.query.horizon_days}
-                                       if case.query.horizon_days is not None else {}))
+        answer = rulebase.determine(
+            service,
+            case.query.user,
+            case.query.date,
+            **(
+                {"horizon_days": case.query.horizon_days}
+                if case.query.horizon_days is not None
+                else {}
+            ),
+        )
     except QueryError as error:
         if case.want_error_code == error.code:
             return outcome
@@ -172,12 +191,18 @@ def run_case(rulebase: RuleBase, loaded: LoadedCase) -> Outcome:
 
 
 def _compare(case: Case, answer: Determination, outcome: Outcome) -> None:
-    lists = {"duties": answer.duty_ids,
-             "conditional": [d.id for d in answer.conditional],
-             "suspended": [d.id for d in answer.suspended],
-             "upcoming": [d.id for d in answer.upcoming]}
-    for key, want in (("duties", case.want_duties), ("conditional", case.want_conditional),
-                      ("suspended", case.want_suspended), ("upcoming", case.want_upcoming)):
+    lists = {
+        "duties": answer.duty_ids,
+        "conditional": [d.id for d in answer.conditional],
+        "suspended": [d.id for d in answer.suspended],
+        "upcoming": [d.id for d in answer.upcoming],
+    }
+    for key, want in (
+        ("duties", case.want_duties),
+        ("conditional", case.want_conditional),
+        ("suspended", case.want_suspended),
+        ("upcoming", case.want_upcoming),
+    ):
         for duty_id in want:
             if duty_id not in lists[key]:
                 where = _where(duty_id, lists, answer)
@@ -185,14 +210,16 @@ def _compare(case: Case, answer: Determination, outcome: Outcome) -> None:
     for duty_id in case.want_absent:
         if duty_id in lists["duties"]:
             outcome.failures.append(f"{duty_id} should not be in `duties`")
-    for name, want in case.want_parameters.items():
+    for name, wanted in case.want_parameters.items():
         got = answer.parameters.get(name)
         if got is None:
-            outcome.failures.append(f"parameter {name} should be {want.value:g} but is not set")
-        elif got.value != want.value or (want.from_ is not None and got.from_ != want.from_):
-            outcome.failures.append(f"parameter {name} should be {want.value:g}"
-                                    f"{' from ' + want.from_ if want.from_ else ''} but is "
-                                    f"{got.value} from {got.from_}")
+            outcome.failures.append(f"parameter {name} should be {wanted.value:g} but is not set")
+        elif got.value != wanted.value or (wanted.from_ is not None and got.from_ != wanted.from_):
+            outcome.failures.append(
+                f"parameter {name} should be {wanted.value:g}"
+                f"{' from ' + wanted.from_ if wanted.from_ else ''} but is "
+                f"{got.value} from {got.from_}"
+            )
 
 
 def _where(duty_id: str, lists: dict[str, list[str]], answer: Determination) -> str:
@@ -205,8 +232,11 @@ def _where(duty_id: str, lists: dict[str, list[str]], answer: Determination) -> 
 
 
 def _exercised(case: Case, answer: Determination) -> set[str]:
-    found = {*answer.duty_ids, *(d.id for d in answer.conditional),
-             *(d.id for d in answer.suspended)}
+    found = {
+        *answer.duty_ids,
+        *(d.id for d in answer.conditional),
+        *(d.id for d in answer.suspended),
+    }
     return found & case.duty_ids()
 
 

@@ -17,8 +17,15 @@ from obligate.resolve import BUILTIN_LIST_FACTS, Library, walk
 
 
 def check(library: Library, diagnostics: Diagnostics) -> None:
-    for stage in (_jurisdiction_cycles, _definition_cycles, _override_cycles, _dates,
-                  _types, _never_holds, _parameters_reachable):
+    for stage in (
+        _jurisdiction_cycles,
+        _definition_cycles,
+        _override_cycles,
+        _dates,
+        _types,
+        _never_holds,
+        _parameters_reachable,
+    ):
         stage(library, diagnostics)
 
 
@@ -28,9 +35,12 @@ def check(library: Library, diagnostics: Diagnostics) -> None:
 def parents(library: Library, code: str) -> list[str]:
     """The jurisdictions whose law reaches ``code`` directly (edges from either side)."""
     node = library.jurisdictions.get(code)
-    direct = [target for target, _ in (*node.member_of, *node.part_of, *node.party_to)] if node else []
+    direct = (
+        [target for target, _ in (*node.member_of, *node.part_of, *node.party_to)] if node else []
+    )
     direct.extend(
-        treaty for treaty, other in library.jurisdictions.items()
+        treaty
+        for treaty, other in library.jurisdictions.items()
         if any(party == code for party, _ in other.parties)
     )
     return [p for p in dict.fromkeys(direct) if p in library.jurisdictions]
@@ -55,7 +65,7 @@ def _find_cycle(nodes: Iterable[str], edges: Callable[[str], list[str]]) -> list
                 stack.append((node, index + 1))
                 child = children[index]
                 if colour.get(child) == 1:
-                    cycles.append(path[path.index(child):] + [child])
+                    cycles.append(path[path.index(child) :] + [child])
                 elif not colour.get(child):
                     stack.append((child, 0))
             else:
@@ -77,8 +87,12 @@ def _jurisdiction_cycles(library: Library, diagnostics: Diagnostics) -> None:
 
     for cycle in _find_cycle(library.jurisdictions, edges):
         span = library.jurisdictions[cycle[0]].span
-        diagnostics.error("E301", "jurisdictions form a cycle: " + " -> ".join(cycle), span,
-                          "a jurisdiction cannot be inside itself; remove one edge")
+        diagnostics.error(
+            "E301",
+            "jurisdictions form a cycle: " + " -> ".join(cycle),
+            span,
+            "a jurisdiction cannot be inside itself; remove one edge",
+        )
 
 
 def _definition_cycles(library: Library, diagnostics: Diagnostics) -> None:
@@ -91,8 +105,12 @@ def _definition_cycles(library: Library, diagnostics: Diagnostics) -> None:
 
     for cycle in _find_cycle(library.definitions, edges):
         span = library.definitions[cycle[0]].span
-        diagnostics.error("E302", "definitions depend on each other in a cycle: "
-                          + " -> ".join(cycle), span, "break the cycle in one definition")
+        diagnostics.error(
+            "E302",
+            "definitions depend on each other in a cycle: " + " -> ".join(cycle),
+            span,
+            "break the cycle in one definition",
+        )
 
 
 def _override_cycles(library: Library, diagnostics: Diagnostics) -> None:
@@ -101,9 +119,12 @@ def _override_cycles(library: Library, diagnostics: Diagnostics) -> None:
 
     for cycle in _find_cycle(library.duties, edges):
         span = library.duties[cycle[0]].span
-        diagnostics.error("E303", "duties displace each other: " + " -> ".join(cycle), span,
-                          "only the more specific duty may name the more general one in "
-                          "`overrides:`")
+        diagnostics.error(
+            "E303",
+            "duties displace each other: " + " -> ".join(cycle),
+            span,
+            "only the more specific duty may name the more general one in `overrides:`",
+        )
 
 
 # ---------------------------------------------------------------- dates
@@ -125,41 +146,67 @@ def validity(library: Library, duty: m.Duty) -> Validity:
 def _dates(library: Library, diagnostics: Diagnostics) -> None:
     for instrument in library.instruments.values():
         _window(instrument.effective, instrument.until, instrument.span, diagnostics)
-        _court_within(instrument.status, instrument.court,
-                      Validity(instrument.effective, instrument.until), diagnostics)
+        _court_within(
+            instrument.status,
+            instrument.court,
+            Validity(instrument.effective, instrument.until),
+            diagnostics,
+        )
     for duty in library.duties.values():
         window = validity(library, duty)
-        instrument = library.instruments.get(duty.cites.instrument) if duty.cites else None
-        status = duty.status or (instrument.status if instrument else None)
+        cited = library.instruments.get(duty.cites.instrument) if duty.cites else None
+        status = duty.status or (cited.status if cited else None)
         pending = status is not None and status.kind is m.StatusKind.PENDING
         if window.effective is None and not pending:
-            diagnostics.error("E114", f"{duty.modality} `{duty.id}` has no effective date",
-                              duty.span, "add `effective:` to the duty or its instrument, or `status: pending`")
+            diagnostics.error(
+                "E114",
+                f"{duty.modality} `{duty.id}` has no effective date",
+                duty.span,
+                "add `effective:` to the duty or its instrument, or `status: pending`",
+            )
         _window(window.effective, window.until, duty.span, diagnostics)
         _court_within(duty.status, duty.court, window, diagnostics)
 
 
-def _window(effective: dt.date | None, until: dt.date | None, span: Span,
-            diagnostics: Diagnostics) -> None:
+def _window(
+    effective: dt.date | None, until: dt.date | None, span: Span, diagnostics: Diagnostics
+) -> None:
     if effective and until and until <= effective:
-        diagnostics.error("E401", f"ends ({until}) on or before it takes effect ({effective})",
-                          span, "`until:` is the first day the law no longer applies")
+        diagnostics.error(
+            "E401",
+            f"ends ({until}) on or before it takes effect ({effective})",
+            span,
+            "`until:` is the first day the law no longer applies",
+        )
 
 
-def _court_within(status: m.Status | None, court: Iterable[m.CourtEvent], window: Validity,
-                  diagnostics: Diagnostics) -> None:
-    dated: list[tuple[dt.date, Span, str]] = [(e.date, e.span, f"court event `{e.event}`")
-                                              for e in court]
+def _court_within(
+    status: m.Status | None,
+    court: Iterable[m.CourtEvent],
+    window: Validity,
+    diagnostics: Diagnostics,
+) -> None:
+    dated: list[tuple[dt.date, Span, str]] = [
+        (e.date, e.span, f"court event `{e.event}`") for e in court
+    ]
     if status is not None and status.kind is m.StatusKind.ENJOINED and status.since:
         dated.append((status.since, status.span, "enjoined since"))
     for date, span, what in dated:
         if window.until and date >= window.until:
-            diagnostics.error("E402", f"{what} {date} falls after the law ends ({window.until})",
-                              span, "check the date against `until:`")
+            diagnostics.error(
+                "E402",
+                f"{what} {date} falls after the law ends ({window.until})",
+                span,
+                "check the date against `until:`",
+            )
         elif window.effective and date < window.effective - dt.timedelta(days=366):
-            diagnostics.error("E402", f"{what} {date} falls more than a year before the law "
-                              f"takes effect ({window.effective})", span,
-                              "pre-enforcement injunctions come shortly before the effective date")
+            diagnostics.error(
+                "E402",
+                f"{what} {date} falls more than a year before the law "
+                f"takes effect ({window.effective})",
+                span,
+                "pre-enforcement injunctions come shortly before the effective date",
+            )
 
 
 # ---------------------------------------------------------------- types
@@ -193,26 +240,44 @@ def _type_of_leaf(library: Library, leaf: m.Condition, diagnostics: Diagnostics)
         if None in kinds:
             return  # unknown fact: reported by resolve
         if "number per jurisdiction" in kinds:
-            diagnostics.error("E404", "a per-jurisdiction number needs a jurisdiction: "
-                              "write it as `fact[CODE]`", leaf.span,
-                              "for example service.monthly_active_users[EU]")
+            diagnostics.error(
+                "E404",
+                "a per-jurisdiction number needs a jurisdiction: write it as `fact[CODE]`",
+                leaf.span,
+                "for example service.monthly_active_users[EU]",
+            )
         elif kinds[0] != kinds[1] or (kinds[0] != "number" and leaf.op not in ("==", "!=")):
-            diagnostics.error("E403", f"cannot compare {kinds[0]} with {kinds[1]} using "
-                              f"`{leaf.op}`", leaf.span,
-                              "`service is X` tests types, `service has X` tests features")
+            diagnostics.error(
+                "E403",
+                f"cannot compare {kinds[0]} with {kinds[1]} using `{leaf.op}`",
+                leaf.span,
+                "`service is X` tests types, `service has X` tests features",
+            )
     elif isinstance(leaf, m.Truth):
         kind = fact_kind(library, leaf.fact)
         if kind is not None and kind != "boolean":
-            diagnostics.error("E405", f"`{leaf.fact.path}` is a {kind}, not true or false",
-                              leaf.span, "compare it with a value")
+            diagnostics.error(
+                "E405",
+                f"`{leaf.fact.path}` is a {kind}, not true or false",
+                leaf.span,
+                "compare it with a value",
+            )
     elif isinstance(leaf, m.Member):
         kind = fact_kind(library, leaf.fact)
         if kind is not None and kind not in ("names", "jurisdiction"):
-            diagnostics.error("E406", f"`{leaf.fact.path}` is a {kind}; `in {{...}}` needs a "
-                              "list or a jurisdiction", leaf.span, None)
+            diagnostics.error(
+                "E406",
+                f"`{leaf.fact.path}` is a {kind}; `in {{...}}` needs a list or a jurisdiction",
+                leaf.span,
+                None,
+            )
     if isinstance(leaf, (m.Truth, m.Member)) and leaf.fact.key is not None:
-        diagnostics.error("E404", f"`{leaf.fact.path}` is not a per-jurisdiction number",
-                          leaf.span, "remove the `[...]`")
+        diagnostics.error(
+            "E404",
+            f"`{leaf.fact.path}` is not a per-jurisdiction number",
+            leaf.span,
+            "remove the `[...]`",
+        )
 
 
 def _conditions(library: Library) -> list[m.Condition]:
@@ -234,13 +299,15 @@ def _bounds(conjuncts: Iterable[m.Condition]) -> Mapping[str, tuple[float, float
     for leaf in conjuncts:
         if not isinstance(leaf, m.Compare):
             continue
-        fact, op, number = leaf.left, leaf.op, leaf.right
+        fact, number = leaf.left, leaf.right
+        op: str = leaf.op
         if isinstance(fact, m.NumberLit) and isinstance(number, m.FactRef):
             fact, number, op = number, fact, _FLIP[op]
         if not isinstance(fact, m.FactRef) or not isinstance(number, m.NumberLit):
             continue
-        low, high, low_open, high_open = limits.get(fact.path, (float("-inf"), float("inf"),
-                                                                 False, False))
+        low, high, low_open, high_open = limits.get(
+            fact.path, (float("-inf"), float("inf"), False, False)
+        )
         value = number.value
         if op in ("<", "<=") and (value < high or (value == high and op == "<")):
             high, high_open = value, op == "<"
@@ -262,9 +329,13 @@ def _never_holds(library: Library, diagnostics: Diagnostics) -> None:
         for node in _all_of_nodes(condition):
             for path, interval in _bounds(node.items).items():
                 if _empty(interval):
-                    diagnostics.warning("W501", f"this condition can never hold: no value of "
-                                        f"`{path}` satisfies every comparison", node.span,
-                                        "check the comparison operators and numbers")
+                    diagnostics.warning(
+                        "W501",
+                        f"this condition can never hold: no value of "
+                        f"`{path}` satisfies every comparison",
+                        node.span,
+                        "check the comparison operators and numbers",
+                    )
                     break
 
 
@@ -313,13 +384,19 @@ def _default_hook(library: Library, duty: m.Duty) -> list[str]:
     return [instrument.jurisdiction] if instrument and instrument.jurisdiction else []
 
 
-def _parameter_set(library: Library, ref: m.ParamRef, hooks: list[str],
-                   diagnostics: Diagnostics) -> None:
+def _parameter_set(
+    library: Library, ref: m.ParamRef, hooks: list[str], diagnostics: Diagnostics
+) -> None:
     for code in hooks:
         if code not in library.jurisdictions:
             continue
-        if not any(any(p.name == ref.name for p in library.jurisdictions[a].parameters)
-                   for a in _ancestors(library, code)):
-            diagnostics.warning("W502", f"`{ref.name}` has no value in {code} or any "
-                                "jurisdiction above it", ref.span,
-                                f"set `{ref.name}:` in the {code} jurisdiction block")
+        if not any(
+            any(p.name == ref.name for p in library.jurisdictions[a].parameters)
+            for a in _ancestors(library, code)
+        ):
+            diagnostics.warning(
+                "W502",
+                f"`{ref.name}` has no value in {code} or any jurisdiction above it",
+                ref.span,
+                f"set `{ref.name}:` in the {code} jurisdiction block",
+            )

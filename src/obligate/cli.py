@@ -18,8 +18,12 @@ from obligate.api import RuleBase, load
 from obligate.diagnostics import Diagnostic, RuleFileError, render_all
 from obligate.query import QueryError
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
-                  help="Which child-online-protection duties apply, where, from when, and why.")
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    help="Which child-online-protection duties apply, where, from when, and why.",
+)
 
 RulesOption = Annotated[list[Path], typer.Option("--rules", help="rule files or folders")]
 ServiceOption = Annotated[Path | None, typer.Option("--service", help="service facts (YAML)")]
@@ -81,9 +85,11 @@ def check(
     _print_diagnostics(compiled.warnings, compiled.sources, output)
     if output == "text":
         library = compiled.library
-        typer.echo(f"ok: {len(library.duties)} duties, {len(library.definitions)} definitions, "
-                   f"{len(library.instruments)} instruments, {len(library.jurisdictions)} "
-                   f"jurisdictions; {len(compiled.warnings)} warnings")
+        typer.echo(
+            f"ok: {len(library.duties)} duties, {len(library.definitions)} definitions, "
+            f"{len(library.instruments)} instruments, {len(library.jurisdictions)} "
+            f"jurisdictions; {len(compiled.warnings)} warnings"
+        )
 
 
 def _print_diagnostics(diagnostics: list[Diagnostic], sources: dict[str, str], output: str) -> None:
@@ -160,7 +166,9 @@ def graph(
 def test_cases(
     paths: Annotated[list[Path], typer.Argument(help="casebook files or folders")],
     rules: RulesOption = [Path("rules")],  # noqa: B006
-    coverage: Annotated[bool, typer.Option("--coverage", help="list duties no case exercises")] = False,
+    coverage: Annotated[
+        bool, typer.Option("--coverage", help="list duties no case exercises")
+    ] = False,
     verbose: Annotated[bool, typer.Option("-v", "--verbose", help="one line per case")] = False,
 ) -> None:
     """Run casebook cases: pytest-like output and a closing `N passed, N failed` line."""

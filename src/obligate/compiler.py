@@ -35,6 +35,7 @@ CACHE_FORMAT = 1
 class Source:
     path: str  # as shown to the user
     text: str
+    key: str = ""  # the path inside the library folder: what the version hashes
 
 
 @dataclass
@@ -49,25 +50,27 @@ class Compiled:
 
 def prelude() -> Source:
     text = resources.files("obligate").joinpath("prelude.obl").read_text(encoding="utf-8")
-    return Source(PRELUDE_NAME, text)
+    return Source(PRELUDE_NAME, text, PRELUDE_NAME)
 
 
-def discover(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
-    """The .obl files under the given files and folders, sorted, each once."""
-    found: set[Path] = set()
+def discover(paths: Sequence[str | os.PathLike[str]]) -> list[tuple[Path, str]]:
+    """The .obl files under the given files and folders, sorted, each once, with the path
+    each has inside the folder it was found in."""
+    found: dict[Path, str] = {}
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found.update(p for p in path.rglob("*.obl") if p.is_file())
+            for file in path.rglob("*.obl"):
+                if file.is_file():
+                    found.setdefault(file, file.relative_to(path).as_posix())
         else:
-            found.add(path)
-    return sorted(found)
+            found.setdefault(path, path.name)
+    return sorted(found.items())
 
 
-def read_sources(paths: Sequence[str | os.PathLike[str]],
-                 diagnostics: Diagnostics) -> list[Source]:
+def read_sources(paths: Sequence[str | os.PathLike[str]], diagnostics: Diagnostics) -> list[Source]:
     sources = [prelude()]
-    for path in discover(paths):
+    for path, key in discover(paths):
         shown = _display_path(path)
         try:
             data = path.read_bytes()
@@ -78,7 +81,7 @@ def read_sources(paths: Sequence[str | os.PathLike[str]],
             continue
         text = decode(shown, data, diagnostics)
         if text is not None:
-            sources.append(Source(shown, text))
+            sources.append(Source(shown, text, key))
     return sources
 
 
@@ -93,8 +96,8 @@ def version_of(sources: Sequence[Source]) -> str:
     """The rule base's version: a hash of the sorted rule-file contents (and the grammar)."""
     digest = hashlib.sha256()
     digest.update(grammar_text().encode())
-    for source in sorted(sources, key=lambda s: s.path):
-        digest.update(source.path.encode() + b"\0" + source.text.encode() + b"\0")
+    for source in sorted(sources, key=lambda s: s.key or s.path):
+        digest.update((source.key or source.path).encode() + b"\0" + source.text.encode() + b"\0")
     return digest.hexdigest()[:16]
 
 

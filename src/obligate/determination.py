@@ -129,8 +129,9 @@ class Explanation(_Answer):
     """Why a duty applies to a query, or why it does not."""
 
     id: str
-    outcome: Literal["applies", "conditional", "suspended", "displaced", "upcoming",
-                     "does_not_apply"]
+    outcome: Literal[
+        "applies", "conditional", "suspended", "displaced", "upcoming", "does_not_apply"
+    ]
     reasons: list[str]
     duty: DutyOut | None = None
 

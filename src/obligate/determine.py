@@ -45,7 +45,7 @@ class DutyInfo:
 @dataclass(frozen=True)
 class Candidate:
     info: DutyInfo
-    hook: m.Hook | None          # the hook that reached the query (None: unknown)
+    hook: m.Hook | None  # the hook that reached the query (None: unknown)
     when: Outcome
     unless: Outcome
     reading: Reading
@@ -58,7 +58,9 @@ class Determiner:
         self.version = compiled.version
         self.graph = JurisdictionGraph(library.jurisdictions.values())
         self.evaluator = Evaluator(library)
-        self.duties = {d.id: self._info(d) for d in sorted(library.duties.values(), key=lambda d: d.id)}
+        self.duties = {
+            d.id: self._info(d) for d in sorted(library.duties.values(), key=lambda d: d.id)
+        }
         self.plan, duty_rules = self._plan()
         self.engine = Engine.shared(f"obligate-{self.version}", self.plan, duty_rules)
         self.by_hook: dict[tuple[str, str], list[str]] = defaultdict(list)
@@ -74,11 +76,23 @@ class Determiner:
         if not hooks and instrument and instrument.jurisdiction:
             hooks = (m.Hook(span=duty.span, kind="users_in", jurisdiction=instrument.jurisdiction),)
         condition = _combined(duty)
-        reads_age = any(isinstance(leaf, m.Compare) and any(
-            isinstance(o, m.FactRef) and o.subject == "user" and o.name == "age"
-            for o in (leaf.left, leaf.right)) for leaf in _leaves(condition))
-        return DutyInfo(duty, instrument, Timeline.of(duty, instrument), hooks,
-                        "user" if reads_age else "service", (), condition)
+        reads_age = any(
+            isinstance(leaf, m.Compare)
+            and any(
+                isinstance(o, m.FactRef) and o.subject == "user" and o.name == "age"
+                for o in (leaf.left, leaf.right)
+            )
+            for leaf in _leaves(condition)
+        )
+        return DutyInfo(
+            duty,
+            instrument,
+            Timeline.of(duty, instrument),
+            hooks,
+            "user" if reads_age else "service",
+            (),
+            condition,
+        )
 
     def _plan(self) -> tuple[RulePlan, list[int]]:
         normaliser = Normaliser(self.library)
@@ -96,9 +110,15 @@ class Determiner:
                     flag = ("attr", _hook_attribute(hook), "==", True)
                     positions.append(plan.add(conjunction | {flag}))
             duty_rules.extend(positions)
-            self.duties[duty_id] = DutyInfo(info.duty, info.instrument, info.timeline, info.hooks,
-                                            info.scope, tuple(sorted(set(positions))),
-                                            info.condition)
+            self.duties[duty_id] = DutyInfo(
+                info.duty,
+                info.instrument,
+                info.timeline,
+                info.hooks,
+                info.scope,
+                tuple(sorted(set(positions))),
+                info.condition,
+            )
         return plan, duty_rules
 
     # ------------------------------------------------------------ facts
@@ -140,17 +160,19 @@ class Determiner:
             elif isinstance(value, tuple):
                 present = {safe(v) for v in value}
                 for flag in (a for a in wanted if a.startswith(f"{attr}__has_")):
-                    flat[flag] = flag[len(attr) + 6:] in present
+                    flat[flag] = flag[len(attr) + 6 :] in present
             elif isinstance(value, str) and name == "established_in":
                 for flag in (a for a in wanted if a.startswith(f"{attr}__in_")):
-                    flat[flag] = any(safe(c) == flag[len(attr) + 5:] for c in facts.established_reach or ())
+                    flat[flag] = any(
+                        safe(c) == flag[len(attr) + 5 :] for c in facts.established_reach or ()
+                    )
             else:
                 put(attr, value)
         for name, value in facts.user.items():
             if name == "location":
                 here = {safe(c) for c in reach}
                 for flag in (a for a in wanted if a.startswith("u_location__in_")):
-                    flat[flag] = flag[len("u_location__in_"):] in here
+                    flat[flag] = flag[len("u_location__in_") :] in here
             else:
                 put(f"u_{safe(name)}", value)
         for name, setting in facts.parameters.items():
@@ -163,7 +185,9 @@ class Determiner:
 
     # ------------------------------------------------------------ determine
 
-    def determine(self, query: Query, horizon_days: int = DEFAULT_HORIZON_DAYS) -> out.Determination:
+    def determine(
+        self, query: Query, horizon_days: int = DEFAULT_HORIZON_DAYS
+    ) -> out.Determination:
         facts, reach = self.facts(query)
         fired = self.engine.fire(self.flatten(facts, reach))
         candidates = self._candidates(query, facts, reach, fired)
@@ -175,11 +199,14 @@ class Determiner:
         associations = facts.service.get("associations")
         for candidate in candidates:
             info = candidate.info
-            if info.timeline.changes(query.date, horizon_end) and candidate.when.value is not False \
-                    and candidate.unless.value is not True:
+            if (
+                info.timeline.changes(query.date, horizon_end)
+                and candidate.when.value is not False
+                and candidate.unless.value is not True
+            ):
                 upcoming.append(candidate)
             open_facts = _open_facts(candidate)
-            if open_facts is False:
+            if open_facts is None:
                 continue
             reading = candidate.reading
             if not reading.window_open:
@@ -187,8 +214,7 @@ class Determiner:
             if reading.status in ("enjoined", "struck_down") and reading.injunction:
                 shielded = protects(reading.injunction, associations)
                 if shielded is None:
-                    conditional.append((candidate, sorted({*(open_facts or []),
-                                                           "service.associations"})))
+                    conditional.append((candidate, sorted({*open_facts, "service.associations"})))
                     continue
                 if shielded:
                     suspended.append((candidate, _suspension(reading)))
@@ -209,19 +235,32 @@ class Determiner:
             jurisdictions=list(reach),
             parameters={n: _parameter_out(s) for n, s in facts.parameters.items()},
             duties=_sorted(duties, order),
-            conditional=_sorted([out.ConditionalOut(**self._duty_out(c, query, facts).model_dump(),
-                                                    depends_on=deps)
-                                 for c, deps in conditional], order),
-            suspended=_sorted([out.SuspendedOut(**self._duty_out(c, query, facts).model_dump(),
-                                                why=why) for c, why in suspended], order),
-            upcoming=_sorted([self._upcoming_out(c, query, facts, horizon_end)
-                              for c in upcoming], order),
+            conditional=_sorted(
+                [
+                    out.ConditionalOut(
+                        **self._duty_out(c, query, facts).model_dump(), depends_on=deps
+                    )
+                    for c, deps in conditional
+                ],
+                order,
+            ),
+            suspended=_sorted(
+                [
+                    out.SuspendedOut(**self._duty_out(c, query, facts).model_dump(), why=why)
+                    for c, why in suspended
+                ],
+                order,
+            ),
+            upcoming=_sorted(
+                [self._upcoming_out(c, query, facts, horizon_end) for c in upcoming], order
+            ),
             displaced=sorted(displaced, key=lambda d: d.id),
             conflicts=_conflicts(duties),
         )
 
-    def _candidates(self, query: Query, facts: Facts, reach: tuple[str, ...],
-                    fired: set[int]) -> list[Candidate]:
+    def _candidates(
+        self, query: Query, facts: Facts, reach: tuple[str, ...], fired: set[int]
+    ) -> list[Candidate]:
         """Every duty whose territorial hook may reach the query, evaluated."""
         found: dict[str, Candidate] = {}
         hooks: list[tuple[str, str]] = [("users_in", code) for code in reach]
@@ -235,19 +274,24 @@ class Determiner:
                     continue
                 info = self.duties[duty_id]
                 hook = next(h for h in info.hooks if (h.kind, h.jurisdiction) == key)
-                known_hook = hook if (key[0] == "users_in" or facts.established_reach is not None) else None
+                known_hook = (
+                    hook if (key[0] == "users_in" or facts.established_reach is not None) else None
+                )
                 found[duty_id] = self._evaluate(info, known_hook, facts, query.date, fired)
         return [found[k] for k in sorted(found)]
 
-    def _evaluate(self, info: DutyInfo, hook: m.Hook | None, facts: Facts, date: dt.date,
-                  fired: set[int]) -> Candidate:
+    def _evaluate(
+        self, info: DutyInfo, hook: m.Hook | None, facts: Facts, date: dt.date, fired: set[int]
+    ) -> Candidate:
         when = self.evaluator.evaluate(info.duty.when, facts)
         unless = self.evaluator.evaluate(info.duty.unless, facts) if info.duty.unless else NEVER
         holds = when.value is True and unless.value is False and hook is not None
         engine_holds = any(p in fired for p in info.positions)
         if holds != engine_holds:
-            raise InternalError(f"engine and evaluator disagree on {info.duty.id}: "
-                                f"engine {engine_holds}, evaluator {holds}")
+            raise InternalError(
+                f"engine and evaluator disagree on {info.duty.id}: "
+                f"engine {engine_holds}, evaluator {holds}"
+            )
         return Candidate(info, hook, when, unless, info.timeline.reading(date))
 
     def _displace(self, applied: list[Candidate]) -> tuple[list[Candidate], list[out.DisplacedOut]]:
@@ -258,9 +302,16 @@ class Determiner:
                 if target in ids:
                     displaced_by.setdefault(target, candidate.info.duty.id)
         kept = [c for c in applied if c.info.duty.id not in displaced_by]
-        displaced = [out.DisplacedOut(id=c.info.duty.id, by=displaced_by[c.info.duty.id],
-                                      citation=self._citation(c.info), source=c.info.duty.span.location)
-                     for c in applied if c.info.duty.id in displaced_by]
+        displaced = [
+            out.DisplacedOut(
+                id=c.info.duty.id,
+                by=displaced_by[c.info.duty.id],
+                citation=self._citation(c.info),
+                source=c.info.duty.span.location,
+            )
+            for c in applied
+            if c.info.duty.id in displaced_by
+        ]
         return kept, displaced
 
     # ------------------------------------------------------------ rendering
@@ -269,10 +320,12 @@ class Determiner:
         cites = info.duty.cites
         instrument = info.instrument
         assert cites is not None
-        return out.CitationOut(instrument=cites.instrument,
-                               instrument_title=instrument.title if instrument else cites.instrument,
-                               provision=cites.provision,
-                               url=cites.url or (instrument.url if instrument else None))
+        return out.CitationOut(
+            instrument=cites.instrument,
+            instrument_title=instrument.title if instrument else cites.instrument,
+            provision=cites.provision,
+            url=cites.url or (instrument.url if instrument else None),
+        )
 
     def _duty_out(self, candidate: Candidate, query: Query, facts: Facts) -> out.DutyOut:
         info = candidate.info
@@ -281,14 +334,25 @@ class Determiner:
         via = self._via(hook, query)
         deadline = duty.deadline
         return out.DutyOut(
-            id=duty.id, modality=duty.modality.value, title=duty.title,
-            category=duty.category or "", jurisdiction=hook.jurisdiction if hook else info.hooks[0].jurisdiction,
-            via=via, citation=self._citation(info),
-            effective=_iso(info.timeline.effective), until=_iso(info.timeline.until),
+            id=duty.id,
+            modality=duty.modality.value,
+            title=duty.title,
+            category=duty.category or "",
+            jurisdiction=hook.jurisdiction if hook else info.hooks[0].jurisdiction,
+            via=via,
+            citation=self._citation(info),
+            effective=_iso(info.timeline.effective),
+            until=_iso(info.timeline.until),
             status=candidate.reading.status,
-            deadline=out.DeadlineOut(amount=deadline.amount, unit=deadline.unit.value,
-                                     hours=round(deadline.hours, 3), text=deadline.text,
-                                     description=deadline.description) if deadline else None,
+            deadline=out.DeadlineOut(
+                amount=deadline.amount,
+                unit=deadline.unit.value,
+                hours=round(deadline.hours, 3),
+                text=deadline.text,
+                description=deadline.description,
+            )
+            if deadline
+            else None,
             scope=info.scope,  # type: ignore[arg-type]
             because=self._because(candidate, query, via),
             source=duty.span.location,
@@ -308,11 +372,15 @@ class Determiner:
         if hook is not None:
             chain = self._chain(via)
             if hook.kind == "users_in":
-                reasons.append(f"the user is located in {query.user.location}, which the law of "
-                               f"{hook.jurisdiction} reaches{chain}")
+                reasons.append(
+                    f"the user is located in {query.user.location}, which the law of "
+                    f"{hook.jurisdiction} reaches{chain}"
+                )
             else:
-                reasons.append(f"the service is established in {query.service.established_in}, "
-                               f"within {hook.jurisdiction}{chain}")
+                reasons.append(
+                    f"the service is established in {query.service.established_in}, "
+                    f"within {hook.jurisdiction}{chain}"
+                )
         reasons.extend(candidate.when.held)
         if candidate.info.duty.unless is not None and candidate.unless.value is False:
             reasons.append("the exception does not apply: " + "; ".join(candidate.unless.failed))
@@ -325,22 +393,30 @@ class Determiner:
     def _chain(self, via: list[str]) -> str:
         if len(via) < 2:
             return ""
-        steps = [f"{a} {self.graph.edge_kind(a, b)} {b}" for a, b in zip(via, via[1:], strict=False)]
+        steps = [
+            f"{a} {self.graph.edge_kind(a, b)} {b}" for a, b in zip(via, via[1:], strict=False)
+        ]
         return " (" + ", ".join(steps) + ")"
 
-    def _upcoming_out(self, candidate: Candidate, query: Query, facts: Facts,
-                      end: dt.date) -> out.UpcomingOut:
+    def _upcoming_out(
+        self, candidate: Candidate, query: Query, facts: Facts, end: dt.date
+    ) -> out.UpcomingOut:
         base = self._duty_out(candidate, query, facts).model_dump()
-        changes = [out.ChangeOut(date=d.isoformat(), change=kind, detail=text)  # type: ignore[arg-type]
-                   for d, kind, text in candidate.info.timeline.changes(query.date, end)]
+        changes = [
+            out.ChangeOut(date=d.isoformat(), change=kind, detail=text)  # type: ignore[arg-type]
+            for d, kind, text in candidate.info.timeline.changes(query.date, end)
+        ]
         return out.UpcomingOut(**base, changes=changes)
 
     # ------------------------------------------------------------ explain
 
     def explain(self, duty_id: str, query: Query) -> out.Explanation:
         determination = self.determine(query)
-        for key, outcome in (("duties", "applies"), ("conditional", "conditional"),
-                             ("suspended", "suspended")):
+        for key, outcome in (
+            ("duties", "applies"),
+            ("conditional", "conditional"),
+            ("suspended", "suspended"),
+        ):
             for entry in getattr(determination, key):
                 if entry.id == duty_id:
                     reasons = list(entry.because)
@@ -348,31 +424,53 @@ class Determiner:
                         reasons.append("open: depends on " + ", ".join(entry.depends_on))
                     if key == "suspended":
                         reasons.append(entry.why.detail)
-                    return out.Explanation(id=duty_id, outcome=outcome,  # type: ignore[arg-type]
-                                           reasons=reasons, duty=entry)
+                    return out.Explanation(
+                        id=duty_id,
+                        outcome=outcome,  # type: ignore[arg-type]
+                        reasons=reasons,
+                        duty=entry,
+                    )
         for entry in determination.displaced:
             if entry.id == duty_id:
-                return out.Explanation(id=duty_id, outcome="displaced",
-                                       reasons=[f"displaced by the more specific {entry.by}"])
-        return out.Explanation(id=duty_id, outcome="does_not_apply",
-                               reasons=self._why_not(self.duties[duty_id], query))
+                return out.Explanation(
+                    id=duty_id,
+                    outcome="displaced",
+                    reasons=[f"displaced by the more specific {entry.by}"],
+                )
+        return out.Explanation(
+            id=duty_id, outcome="does_not_apply", reasons=self._why_not(self.duties[duty_id], query)
+        )
 
     def _why_not(self, info: DutyInfo, query: Query) -> list[str]:
         facts, reach = self.facts(query)
         reasons: list[str] = []
         users_hooks = [h for h in info.hooks if h.kind == "users_in"]
-        reached = [h for h in info.hooks if
-                   (h.kind == "users_in" and h.jurisdiction in reach) or
-                   (h.kind == "established_in" and facts.established_reach is not None
-                    and h.jurisdiction in facts.established_reach)]
+        reached = [
+            h
+            for h in info.hooks
+            if (h.kind == "users_in" and h.jurisdiction in reach)
+            or (
+                h.kind == "established_in"
+                and facts.established_reach is not None
+                and h.jurisdiction in facts.established_reach
+            )
+        ]
         if not reached:
             places = " or ".join(
-                f"users located in {h.jurisdiction}" if h in users_hooks
-                else f"services established in {h.jurisdiction}" for h in info.hooks)
-            reasons.append(f"territorial reach: the duty applies to {places}; the user is in "
-                           f"{query.user.location} (reached by {', '.join(reach)})"
-                           + (f" and the service is established in {query.service.established_in}"
-                              if query.service.established_in else ""))
+                f"users located in {h.jurisdiction}"
+                if h in users_hooks
+                else f"services established in {h.jurisdiction}"
+                for h in info.hooks
+            )
+            reasons.append(
+                f"territorial reach: the duty applies to {places}; the user is in "
+                f"{query.user.location} (reached by {', '.join(reach)})"
+                + (
+                    f" and the service is established in {query.service.established_in}"
+                    if query.service.established_in
+                    else ""
+                )
+            )
         when = self.evaluator.evaluate(info.duty.when, facts)
         if when.value is False:
             reasons.append("the condition does not hold: " + "; ".join(when.failed))
@@ -411,10 +509,10 @@ def _hook_attribute(hook: m.Hook) -> str:
     return f"{prefix}_{safe(hook.jurisdiction)}"
 
 
-def _open_facts(candidate: Candidate) -> list[str] | bool:
-    """False when the duty cannot apply; otherwise the facts it still depends on."""
+def _open_facts(candidate: Candidate) -> list[str] | None:
+    """None when the duty cannot apply; otherwise the facts it still depends on."""
     if candidate.when.value is False or candidate.unless.value is True:
-        return False
+        return None
     open_facts = set(candidate.when.unknown) if candidate.when.value is None else set()
     if candidate.unless.value is None:
         open_facts |= candidate.unless.unknown
@@ -428,18 +526,24 @@ def _suspension(reading: Reading) -> out.SuspensionOut:
     if injunction is not None:
         whom = (" as to " + ", ".join(injunction.protecting)) if injunction.protecting else ""
         verb = "struck down" if injunction.final else "enjoined"
-        return out.SuspensionOut(status=reading.status, case=injunction.case,
-                                 since=injunction.since.isoformat(),
-                                 protecting=list(injunction.protecting),
-                                 detail=f"{verb} in {injunction.case} since {injunction.since}{whom}")
+        return out.SuspensionOut(
+            status=reading.status,
+            case=injunction.case,
+            since=injunction.since.isoformat(),
+            protecting=list(injunction.protecting),
+            detail=f"{verb} in {injunction.case} since {injunction.since}{whom}",
+        )
     if reading.status == "repealed":
-        return out.SuspensionOut(status="repealed", since=_iso(reading.since),
-                                 detail=f"repealed since {reading.since}")
+        return out.SuspensionOut(
+            status="repealed", since=_iso(reading.since), detail=f"repealed since {reading.since}"
+        )
     return out.SuspensionOut(status="pending", detail="the law is not yet binding (pending)")
 
 
 def _parameter_out(setting: ParameterSetting) -> out.ParameterOut:
-    value: float | int = int(setting.value) if setting.value == int(setting.value) else setting.value
+    value: float | int = (
+        int(setting.value) if setting.value == int(setting.value) else setting.value
+    )
     return out.ParameterOut(value=value, from_=setting.origin)
 
 
@@ -448,8 +552,10 @@ def _iso(date: dt.date | None) -> str | None:
 
 
 def _sorted(items: list[Any], order: dict[str, int]) -> list[Any]:
-    return sorted(items, key=lambda d: (order.get(d.jurisdiction, len(order)), d.jurisdiction,
-                                        d.category, d.id))
+    return sorted(
+        items,
+        key=lambda d: (order.get(d.jurisdiction, len(order)), d.jurisdiction, d.category, d.id),
+    )
 
 
 def _conflicts(duties: list[out.DutyOut]) -> list[out.ConflictOut]:
@@ -461,8 +567,11 @@ def _conflicts(duties: list[out.DutyOut]) -> list[out.ConflictOut]:
     for category, modalities in sorted(by_category.items()):
         if modalities.get("permission") and modalities.get("prohibition"):
             ids = sorted(modalities["permission"] + modalities["prohibition"])
-            conflicts.append(out.ConflictOut(category=category, duties=ids,
-                                             detail="one law permits what another prohibits"))
+            conflicts.append(
+                out.ConflictOut(
+                    category=category, duties=ids, detail="one law permits what another prohibits"
+                )
+            )
     return conflicts
 
 

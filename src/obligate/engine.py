@@ -37,8 +37,12 @@ Literal = tuple[Any, ...]
 Conjunction = frozenset[Literal]
 
 _OPS: dict[str, Callable[[Any, Any], Any]] = {
-    "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
-    "==": operator.eq, "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "==": operator.eq,
+    "!=": operator.ne,
 }
 _NEGATE = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
 _FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
@@ -92,7 +96,9 @@ class Normaliser:
         if isinstance(node, m.Truth):
             return [frozenset({("attr", fact_attribute(node.fact), "==", positive)})]
         if isinstance(node, m.Member):
-            flags = [("attr", attr, "==", positive) for attr in member_attributes(self.library, node)]
+            flags = [
+                ("attr", attr, "==", positive) for attr in member_attributes(self.library, node)
+            ]
             return [frozenset({f}) for f in flags] if positive else [frozenset(flags)]
         assert isinstance(node, m.Compare)
         return [frozenset({_comparison(node, positive)})]
@@ -184,7 +190,9 @@ class Engine:
         definition_positions = sorted(plan.definition_rules)
         duty_positions = sorted(set(duty_rules) - set(definition_positions))
         room = max(1, RULES_PER_RULESET - len(definition_positions))
-        batches = [duty_positions[i:i + room] for i in range(0, len(duty_positions), room)] or [[]]
+        batches = [duty_positions[i : i + room] for i in range(0, len(duty_positions), room)] or [
+            []
+        ]
         self.rulesets = [f"{name}-{n}" for n in range(len(batches))]
         for ruleset_name, batch in zip(self.rulesets, batches, strict=True):
             self._declare(ruleset_name, [*definition_positions, *batch])
@@ -209,8 +217,10 @@ class Engine:
             lang.when_all(+lang.m.kind)(_ignore)
 
     def _action(self, position: int) -> Callable[[Any], None]:
-        derives = [_derived_name(name, positive)
-                   for name, positive in self.plan.definition_rules.get(position, [])]
+        derives = [
+            _derived_name(name, positive)
+            for name, positive in self.plan.definition_rules.get(position, [])
+        ]
         results = self._results
         asserted = self._asserted
 
@@ -269,5 +279,7 @@ def _patterns(conjunction: Conjunction) -> list[Any] | None:
         else:
             name = _derived_name(literal[1], literal[2])
             alias = f"d{len(derived)}"
-            derived.append(getattr(lang.c, alias) << ((lang.m.kind == "derived") & (lang.m.name == name)))
+            derived.append(
+                getattr(lang.c, alias) << ((lang.m.kind == "derived") & (lang.m.name == name))
+            )
     return [lang.c.q << query, *derived]

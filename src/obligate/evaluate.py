@@ -18,16 +18,20 @@ from obligate.jurisdictions import ParameterSetting
 from obligate.resolve import Library
 
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
-    "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
-    "==": operator.eq, "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "==": operator.eq,
+    "!=": operator.ne,
 }
 
 
 @dataclass(frozen=True)
 class Outcome:
     value: bool | None
-    held: tuple[str, ...] = ()      # leaves that made it true (when true)
-    failed: tuple[str, ...] = ()    # leaves that made it false (when false)
+    held: tuple[str, ...] = ()  # leaves that made it true (when true)
+    failed: tuple[str, ...] = ()  # leaves that made it false (when false)
     unknown: frozenset[str] = frozenset()  # facts whose absence left it undecided
 
 
@@ -103,8 +107,12 @@ class Evaluator:
         if types is None:
             return self._leaf(None, "", "service.types")
         held = node.name in types
-        return self._leaf(held, f"service is {node.name}" if held else
-                          f"service is not {node.name} (types: {', '.join(types) or 'none'})")
+        return self._leaf(
+            held,
+            f"service is {node.name}"
+            if held
+            else f"service is not {node.name} (types: {', '.join(types) or 'none'})",
+        )
 
     def _definition(self, name: str, facts: Facts) -> Outcome:
         known = facts.definitions.get(name)
@@ -112,13 +120,17 @@ class Evaluator:
             return known
         definition = self.library.definitions[name]
         inner = self.evaluate(definition.when, facts)
-        cited = (f" [{definition.cites.instrument} {definition.cites.provision}]"
-                 if definition.cites else "")
+        cited = (
+            f" [{definition.cites.instrument} {definition.cites.provision}]"
+            if definition.cites
+            else ""
+        )
         if inner.value is True:
             outcome = Outcome(True, held=(*inner.held, f"so service is {name}{cited}"))
         elif inner.value is False:
-            outcome = Outcome(False, failed=(f"service is not {name}{cited}: "
-                                             + "; ".join(inner.failed),))
+            outcome = Outcome(
+                False, failed=(f"service is not {name}{cited}: " + "; ".join(inner.failed),)
+            )
         else:
             outcome = inner
         facts.definitions[name] = outcome
@@ -129,8 +141,9 @@ class Evaluator:
         if features is None:
             return self._leaf(None, "", "service.features")
         held = node.name in features
-        return self._leaf(held, f"service has {node.name}" if held else
-                          f"service does not have {node.name}")
+        return self._leaf(
+            held, f"service has {node.name}" if held else f"service does not have {node.name}"
+        )
 
     def _truth(self, node: m.Truth, facts: Facts) -> Outcome:
         value = self._read(node.fact, facts)
@@ -163,8 +176,9 @@ class Evaluator:
         op = node.op if held else _NEGATED[node.op]
         return self._leaf(held, f"{left_text} {op} {right_text}")
 
-    def _operand(self, operand: m.FactRef | m.NumberLit | m.ParamRef,
-                 facts: Facts) -> tuple[Any, str, str | None]:
+    def _operand(
+        self, operand: m.FactRef | m.NumberLit | m.ParamRef, facts: Facts
+    ) -> tuple[Any, str, str | None]:
         if isinstance(operand, m.NumberLit):
             return operand.value, operand.text, None
         if isinstance(operand, m.ParamRef):

@@ -18,8 +18,16 @@ from obligate.diagnostics import Diagnostics, Span
 from obligate.syntax import ParsedChunk
 
 _DATE_SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_UNITS = {"hour": "hours", "hours": "hours", "day": "days", "days": "days", "month": "months",
-          "months": "months", "year": "years", "years": "years"}
+_UNITS = {
+    "hour": "hours",
+    "hours": "hours",
+    "day": "days",
+    "days": "days",
+    "month": "months",
+    "months": "months",
+    "year": "years",
+    "years": "years",
+}
 
 Field = tuple[str, Any, Span]
 
@@ -45,8 +53,13 @@ class _Builder(Transformer[Token, list[m.Block]]):
     def _span(self, meta: Meta) -> Span:
         if getattr(meta, "empty", True):
             return Span(self.path, self.offset + 1, 1)
-        return Span(self.path, meta.line + self.offset, meta.column,
-                    meta.end_line + self.offset, meta.end_column)
+        return Span(
+            self.path,
+            meta.line + self.offset,
+            meta.column,
+            meta.end_line + self.offset,
+            meta.end_column,
+        )
 
     def _token_span(self, token: Token) -> Span:
         line = (token.line or 1) + self.offset
@@ -64,14 +77,19 @@ class _Builder(Transformer[Token, list[m.Block]]):
         raw = str(token)
         span = self._token_span(token)
         if not _DATE_SHAPE.match(raw):
-            self.diagnostics.error("E004", f"`{raw}` is not a date in YYYY-MM-DD form", span,
-                                   "write dates as year-month-day: 2024-02-17")
+            self.diagnostics.error(
+                "E004",
+                f"`{raw}` is not a date in YYYY-MM-DD form",
+                span,
+                "write dates as year-month-day: 2024-02-17",
+            )
             return None
         try:
             return dt.date.fromisoformat(raw)
         except ValueError:
-            self.diagnostics.error("E004", f"`{raw}` is not a day of the calendar", span,
-                                   "check the month and the day")
+            self.diagnostics.error(
+                "E004", f"`{raw}` is not a day of the calendar", span, "check the month and the day"
+            )
             return None
 
     def _number(self, token: Token) -> float:
@@ -82,8 +100,12 @@ class _Builder(Transformer[Token, list[m.Block]]):
         for item in items:
             name, _, span = item
             if name in seen and name not in ("parameter_value",):
-                self.diagnostics.error("E012", f"`{name}` is given twice in this {kind}", span,
-                                       f"the first is at line {seen[name][2].line}")
+                self.diagnostics.error(
+                    "E012",
+                    f"`{name}` is given twice in this {kind}",
+                    span,
+                    f"the first is at line {seen[name][2].line}",
+                )
                 continue
             seen.setdefault(name, item)
         return seen
@@ -103,10 +125,14 @@ class _Builder(Transformer[Token, list[m.Block]]):
     def jurisdiction(self, meta: Meta, children: list[Any]) -> m.Jurisdiction:
         code, title, *items = children
         edges: dict[str, list[tuple[str, Span]]] = {
-            "member_of": [], "part_of": [], "party_to": [], "parties": []}
+            "member_of": [],
+            "part_of": [],
+            "party_to": [],
+            "parties": [],
+        }
         parameters: list[m.ParameterValue] = []
         note: str | None = None
-        for name, value, span in items:
+        for name, value, _span in items:
             if name in edges:
                 edges[name].extend(value)
             elif name == "parameter_value":
@@ -114,10 +140,16 @@ class _Builder(Transformer[Token, list[m.Block]]):
             elif name == "note":
                 note = value
         return m.Jurisdiction(
-            span=self._token_span(code), code=str(code), name=self._text(title),
-            member_of=tuple(edges["member_of"]), part_of=tuple(edges["part_of"]),
-            party_to=tuple(edges["party_to"]), parties=tuple(edges["parties"]),
-            parameters=tuple(parameters), note=note)
+            span=self._token_span(code),
+            code=str(code),
+            name=self._text(title),
+            member_of=tuple(edges["member_of"]),
+            part_of=tuple(edges["part_of"]),
+            party_to=tuple(edges["party_to"]),
+            parties=tuple(edges["parties"]),
+            parameters=tuple(parameters),
+            note=note,
+        )
 
     def _edge(self, name: str, meta: Meta, children: list[Any]) -> Field:
         return (name, children[0], self._span(meta))
@@ -138,8 +170,13 @@ class _Builder(Transformer[Token, list[m.Block]]):
         name, number, *rest = children
         since = next((v for k, v in rest if k == "since"), None)
         under = next((v for k, v in rest if k == "under"), None)
-        value = m.ParameterValue(span=self._token_span(name), name=str(name),
-                                 value=self._number(number), since=since, under=under)
+        value = m.ParameterValue(
+            span=self._token_span(name),
+            name=str(name),
+            value=self._number(number),
+            since=since,
+            under=under,
+        )
         return ("parameter_value", value, self._span(meta))
 
     def since(self, meta: Meta, children: list[Token]) -> tuple[str, dt.date | None]:
@@ -147,8 +184,14 @@ class _Builder(Transformer[Token, list[m.Block]]):
 
     def under(self, meta: Meta, children: list[Token]) -> tuple[str, m.Citation]:
         instrument, provision = children
-        return ("under", m.Citation(span=self._token_span(instrument), instrument=str(instrument),
-                                    provision=self._text(provision)))
+        return (
+            "under",
+            m.Citation(
+                span=self._token_span(instrument),
+                instrument=str(instrument),
+                provision=self._text(provision),
+            ),
+        )
 
     def name_list(self, meta: Meta, children: list[Token]) -> list[tuple[str, Span]]:
         return [(str(token), self._token_span(token)) for token in children]
@@ -160,13 +203,19 @@ class _Builder(Transformer[Token, list[m.Block]]):
         fields = self._fields("instrument", items)
         jurisdiction = fields.get("jurisdiction")
         return m.Instrument(
-            span=self._token_span(ident), id=str(ident), title=self._text(title),
+            span=self._token_span(ident),
+            id=str(ident),
+            title=self._text(title),
             jurisdiction=jurisdiction[1] if jurisdiction else None,
             jurisdiction_span=jurisdiction[2] if jurisdiction else None,
-            url=self._value(fields, "url"), adopted=self._value(fields, "adopted"),
-            effective=self._value(fields, "effective"), until=self._value(fields, "until"),
-            status=self._value(fields, "status"), court=tuple(self._value(fields, "court", ())),
-            note=self._value(fields, "note"))
+            url=self._value(fields, "url"),
+            adopted=self._value(fields, "adopted"),
+            effective=self._value(fields, "effective"),
+            until=self._value(fields, "until"),
+            status=self._value(fields, "status"),
+            court=tuple(self._value(fields, "court", ())),
+            note=self._value(fields, "note"),
+        )
 
     def jurisdiction_ref(self, meta: Meta, children: list[Token]) -> Field:
         return ("jurisdiction", str(children[0]), self._token_span(children[0]))
@@ -196,13 +245,19 @@ class _Builder(Transformer[Token, list[m.Block]]):
         return m.Status(span=self._span(meta), kind=m.StatusKind.PENDING)
 
     def repealed(self, meta: Meta, children: list[Token]) -> m.Status:
-        return m.Status(span=self._span(meta), kind=m.StatusKind.REPEALED,
-                        since=self._date(children[0]))
+        return m.Status(
+            span=self._span(meta), kind=m.StatusKind.REPEALED, since=self._date(children[0])
+        )
 
     def enjoined(self, meta: Meta, children: list[Any]) -> m.Status:
         case, date, *rest = children
-        return m.Status(span=self._span(meta), kind=m.StatusKind.ENJOINED, case=self._text(case),
-                        since=self._date(date), protecting=tuple(rest[0]) if rest else ())
+        return m.Status(
+            span=self._span(meta),
+            kind=m.StatusKind.ENJOINED,
+            case=self._text(case),
+            since=self._date(date),
+            protecting=tuple(rest[0]) if rest else (),
+        )
 
     def court(self, meta: Meta, children: list[m.CourtEvent | None]) -> Field:
         events = tuple(event for event in children if event is not None)
@@ -213,8 +268,13 @@ class _Builder(Transformer[Token, list[m.Block]]):
         date = self._date(date_token)
         if date is None:
             return None
-        return m.CourtEvent(span=self._token_span(date_token), date=date, event=kind,
-                            case=self._text(case), protecting=tuple(rest[0]) if rest else ())
+        return m.CourtEvent(
+            span=self._token_span(date_token),
+            date=date,
+            event=kind,
+            case=self._text(case),
+            protecting=tuple(rest[0]) if rest else (),
+        )
 
     def event_kind(self, meta: Meta, children: list[Token]) -> m.CourtEventKind:
         return m.CourtEventKind(" ".join(str(token) for token in children))
@@ -233,8 +293,9 @@ class _Builder(Transformer[Token, list[m.Block]]):
     def _entry(self, kind: Any, children: list[Any], **extra: Any) -> m.VocabularyEntry:
         name = children[0]
         description = self._text(children[1]) if len(children) > 1 else None
-        return m.VocabularyEntry(span=self._token_span(name), kind=kind, name=str(name),
-                                 description=description, **extra)
+        return m.VocabularyEntry(
+            span=self._token_span(name), kind=kind, name=str(name), description=description, **extra
+        )
 
     def type_decl(self, meta: Meta, children: list[Token]) -> m.VocabularyEntry:
         return self._entry("type", children)
@@ -263,34 +324,50 @@ class _Builder(Transformer[Token, list[m.Block]]):
     def definition(self, meta: Meta, children: list[Any]) -> m.Definition:
         name, title, *items = children
         fields = self._fields("definition", items)
-        return m.Definition(span=self._token_span(name), name=str(name), title=self._text(title),
-                            cites=self._value(fields, "cites"), when=self._value(fields, "when"),
-                            note=self._value(fields, "note"))
+        return m.Definition(
+            span=self._token_span(name),
+            name=str(name),
+            title=self._text(title),
+            cites=self._value(fields, "cites"),
+            when=self._value(fields, "when"),
+            note=self._value(fields, "note"),
+        )
 
     def duty(self, meta: Meta, children: list[Any]) -> m.Duty:
         modality, ident, title, *items = children
         fields = self._fields(f"{modality}", items)
         category = fields.get("category")
         return m.Duty(
-            span=self._token_span(ident), id=str(ident), modality=m.Modality(str(modality)),
+            span=self._token_span(ident),
+            id=str(ident),
+            modality=m.Modality(str(modality)),
             title=self._text(title),
             category=category[1] if category else None,
             category_span=category[2] if category else None,
             cites=self._value(fields, "cites"),
             applies_to=tuple(self._value(fields, "applies", ())),
-            when=self._value(fields, "when"), unless=self._value(fields, "unless"),
+            when=self._value(fields, "when"),
+            unless=self._value(fields, "unless"),
             overrides=tuple(self._value(fields, "overrides", ())),
-            effective=self._value(fields, "effective"), until=self._value(fields, "until"),
-            status=self._value(fields, "status"), court=tuple(self._value(fields, "court", ())),
-            deadline=self._value(fields, "deadline"), note=self._value(fields, "note"))
+            effective=self._value(fields, "effective"),
+            until=self._value(fields, "until"),
+            status=self._value(fields, "status"),
+            court=tuple(self._value(fields, "court", ())),
+            deadline=self._value(fields, "deadline"),
+            note=self._value(fields, "note"),
+        )
 
     def category(self, meta: Meta, children: list[Token]) -> Field:
         return ("category", str(children[0]), self._token_span(children[0]))
 
     def cites(self, meta: Meta, children: list[Any]) -> Field:
         instrument, provision, *rest = children
-        citation = m.Citation(span=self._token_span(instrument), instrument=str(instrument),
-                              provision=self._text(provision), url=rest[0] if rest else None)
+        citation = m.Citation(
+            span=self._token_span(instrument),
+            instrument=str(instrument),
+            provision=self._text(provision),
+            url=rest[0] if rest else None,
+        )
         return ("cites", citation, self._span(meta))
 
     def at(self, meta: Meta, children: list[Token]) -> str:
@@ -300,12 +377,14 @@ class _Builder(Transformer[Token, list[m.Block]]):
         return ("applies", children, self._span(meta))
 
     def users_in(self, meta: Meta, children: list[Token]) -> m.Hook:
-        return m.Hook(span=self._token_span(children[0]), kind="users_in",
-                      jurisdiction=str(children[0]))
+        return m.Hook(
+            span=self._token_span(children[0]), kind="users_in", jurisdiction=str(children[0])
+        )
 
     def established_in(self, meta: Meta, children: list[Token]) -> m.Hook:
-        return m.Hook(span=self._token_span(children[0]), kind="established_in",
-                      jurisdiction=str(children[0]))
+        return m.Hook(
+            span=self._token_span(children[0]), kind="established_in", jurisdiction=str(children[0])
+        )
 
     def when(self, meta: Meta, children: list[Any]) -> Field:
         return ("when", children[0], self._span(meta))
@@ -318,9 +397,12 @@ class _Builder(Transformer[Token, list[m.Block]]):
 
     def deadline(self, meta: Meta, children: list[Token]) -> Field:
         amount, unit, *rest = children
-        deadline = m.Deadline(span=self._span(meta), amount=self._number(amount),
-                              unit=m.DeadlineUnit(_UNITS[str(unit)]),
-                              description=self._text(rest[0]) if rest else None)
+        deadline = m.Deadline(
+            span=self._span(meta),
+            amount=self._number(amount),
+            unit=m.DeadlineUnit(_UNITS[str(unit)]),
+            description=self._text(rest[0]) if rest else None,
+        )
         return ("deadline", deadline, self._span(meta))
 
     # ------------------------------------------------------------ conditions
@@ -353,12 +435,15 @@ class _Builder(Transformer[Token, list[m.Block]]):
 
     def compare(self, meta: Meta, children: list[Any]) -> m.Compare:
         left, op, right = children
-        return m.Compare(span=self._span(meta), left=left, op=str(op), right=right)
+        return m.Compare.model_validate(
+            {"span": self._span(meta), "left": left, "op": str(op), "right": right}
+        )
 
     def fact_ref(self, meta: Meta, children: list[Any]) -> m.FactRef:
         subject, name, *key = children
-        return m.FactRef(span=self._span(meta), subject=subject, name=str(name),
-                         key=str(key[0]) if key else None)
+        return m.FactRef(
+            span=self._span(meta), subject=subject, name=str(name), key=str(key[0]) if key else None
+        )
 
     def number(self, meta: Meta, children: list[Token]) -> m.NumberLit:
         return m.NumberLit(span=self._token_span(children[0]), value=self._number(children[0]))

@@ -37,10 +37,16 @@ class JurisdictionGraph:
         for code, node in sorted(self.nodes.items()):
             self.graph.add_node(code, name=node.name)
         for code, node in sorted(self.nodes.items()):
-            for kind, targets in (("member_of", node.member_of), ("part_of", node.part_of),
-                                  ("party_to", node.party_to)):
+            for kind, targets in (
+                ("member_of", node.member_of),
+                ("part_of", node.part_of),
+                ("party_to", node.party_to),
+            ):
                 for target, _span in targets:
                     self.graph.add_edge(code, target, kind=kind)
+        # Edges a treaty declares from its side come after every edge a place declares
+        # itself, so they never jump ahead of a place's own member_of or part_of.
+        for code, node in sorted(self.nodes.items()):
             for party, _span in node.parties:
                 self.graph.add_edge(party, code, kind="party_to")
         self._reach: dict[str, tuple[str, ...]] = {}
@@ -83,15 +89,17 @@ class JurisdictionGraph:
                 found.setdefault(name, setting)
         return dict(sorted(found.items()))
 
-    def parameter_changes(self, code: str, start: dt.date,
-                          end: dt.date) -> list[tuple[dt.date, ParameterSetting]]:
+    def parameter_changes(
+        self, code: str, start: dt.date, end: dt.date
+    ) -> list[tuple[dt.date, ParameterSetting]]:
         """Dated parameter values in ``(start, end]`` that would change the answer at ``code``."""
         changes: list[tuple[dt.date, ParameterSetting]] = []
         for place in self.reach(code):
             for value in self.nodes[place].parameters:
                 if value.since and start < value.since <= end:
-                    setting = ParameterSetting(value.name, value.value, place, value.since,
-                                               value.under)
+                    setting = ParameterSetting(
+                        value.name, value.value, place, value.since, value.under
+                    )
                     changes.append((value.since, setting))
         return sorted(changes, key=lambda c: (c[0], c[1].name, c[1].origin))
 
@@ -123,8 +131,10 @@ def _settings_on(node: m.Jurisdiction, date: dt.date) -> dict[str, ParameterSett
         current = best.get(value.name)
         if current is None or (value.since or dt.date.min) >= (current.since or dt.date.min):
             best[value.name] = value
-    return {name: ParameterSetting(name, v.value, node.code, v.since, v.under)
-            for name, v in best.items()}
+    return {
+        name: ParameterSetting(name, v.value, node.code, v.since, v.under)
+        for name, v in best.items()
+    }
 
 
 def _escape(text: str) -> str:

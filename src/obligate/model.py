@@ -139,8 +139,11 @@ class CourtEventKind(StrEnum):
     @property
     def binds(self) -> bool:
         """Whether the law binds from the day of this event (for those it concerns)."""
-        return self in (CourtEventKind.INJUNCTION_STAYED, CourtEventKind.INJUNCTION_LIFTED,
-                        CourtEventKind.UPHELD)
+        return self in (
+            CourtEventKind.INJUNCTION_STAYED,
+            CourtEventKind.INJUNCTION_LIFTED,
+            CourtEventKind.UPHELD,
+        )
 
 
 class CourtEvent(Node):

@@ -56,10 +56,15 @@ class Query(BaseModel):
     date: dt.date
 
     def to_json(self) -> dict[str, Any]:
-        service = {k: (list(v) if isinstance(v, tuple) else v)
-                   for k, v in sorted(self.service.facts().items())}
-        return {"service": service, "user": self.user.model_dump(exclude_none=True),
-                "date": self.date.isoformat()}
+        service = {
+            k: (list(v) if isinstance(v, tuple) else v)
+            for k, v in sorted(self.service.facts().items())
+        }
+        return {
+            "service": service,
+            "user": self.user.model_dump(exclude_none=True),
+            "date": self.date.isoformat(),
+        }
 
 
 class FieldError(BaseModel):
@@ -89,14 +94,21 @@ class QueryError(ValueError):
 
     @property
     def code(self) -> str:
-        if any(e.field in ("user.location", "service.established_in") and
-               e.message.startswith("unknown jurisdiction") for e in self.errors):
+        if any(
+            e.field in ("user.location", "service.established_in")
+            and e.message.startswith("unknown jurisdiction")
+            for e in self.errors
+        ):
             return "unknown_jurisdiction"
         return "invalid_query"
 
 
-def build_query(service: Service | Mapping[str, Any] | None, user: User | Mapping[str, Any],
-                date: dt.date | str, library: Library) -> Query:
+def build_query(
+    service: Service | Mapping[str, Any] | None,
+    user: User | Mapping[str, Any],
+    date: dt.date | str,
+    library: Library,
+) -> Query:
     errors: list[FieldError] = []
     parsed_date = _date(date, errors)
     service_model = _model(Service, service or {}, "service", errors)
@@ -118,13 +130,20 @@ def _date(value: dt.date | str, errors: list[FieldError]) -> dt.date | None:
             raise ValueError
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        errors.append(FieldError(field="date", value=value, message="not a date",
-                                 accepted="a calendar date as YYYY-MM-DD, e.g. 2026-06-01"))
+        errors.append(
+            FieldError(
+                field="date",
+                value=value,
+                message="not a date",
+                accepted="a calendar date as YYYY-MM-DD, e.g. 2026-06-01",
+            )
+        )
         return None
 
 
-def _model(kind: type[Service] | type[User], value: Any, prefix: str,
-           errors: list[FieldError]) -> Any:
+def _model(
+    kind: type[Service] | type[User], value: Any, prefix: str, errors: list[FieldError]
+) -> Any:
     if isinstance(value, kind):
         return value
     try:
@@ -132,8 +151,9 @@ def _model(kind: type[Service] | type[User], value: Any, prefix: str,
     except ValidationError as exc:
         for problem in exc.errors():
             path = ".".join(str(p) for p in (prefix, *problem["loc"]))
-            errors.append(FieldError(field=path, value=problem.get("input"),
-                                     message=problem["msg"].lower()))
+            errors.append(
+                FieldError(field=path, value=problem.get("input"), message=problem["msg"].lower())
+            )
         return None
 
 
@@ -147,62 +167,112 @@ def _check_service(service: Service, library: Library) -> list[FieldError]:
         if code not in library.jurisdictions:
             errors.extend(_jurisdiction(f"service.monthly_active_users.{code}", code, library))
         if count < 0:
-            errors.append(FieldError(field=f"service.monthly_active_users.{code}", value=count,
-                                     message="a user count cannot be negative",
-                                     accepted="a whole number, 0 or more"))
+            errors.append(
+                FieldError(
+                    field=f"service.monthly_active_users.{code}",
+                    value=count,
+                    message="a user count cannot be negative",
+                    accepted="a whole number, 0 or more",
+                )
+            )
     for name in ("employees", "annual_turnover_eur"):
         value = getattr(service, name)
         if value is not None and value < 0:
-            errors.append(FieldError(field=f"service.{name}", value=value,
-                                     message="cannot be negative", accepted="0 or more"))
+            errors.append(
+                FieldError(
+                    field=f"service.{name}",
+                    value=value,
+                    message="cannot be negative",
+                    accepted="0 or more",
+                )
+            )
     errors.extend(_extra_facts(service, library))
     return errors
 
 
 def _extra_facts(service: Service, library: Library) -> list[FieldError]:
-    declared = {name: entry for (subject, name), entry in library.facts.items()
-                if subject == "service"}
+    declared = {
+        name: entry for (subject, name), entry in library.facts.items() if subject == "service"
+    }
     errors: list[FieldError] = []
     for name, value in (service.model_extra or {}).items():
         entry = declared.get(name)
         if entry is None:
             known = sorted([*Service.model_fields, *declared])
-            errors.append(FieldError(field=f"service.{name}", value=value,
-                                     message="unknown service fact",
-                                     accepted=", ".join(known), hint=did_you_mean(name, known)))
+            errors.append(
+                FieldError(
+                    field=f"service.{name}",
+                    value=value,
+                    message="unknown service fact",
+                    accepted=", ".join(known),
+                    hint=did_you_mean(name, known),
+                )
+            )
         elif entry.fact_type is m.FactType.BOOLEAN and not isinstance(value, bool):
-            errors.append(FieldError(field=f"service.{name}", value=value,
-                                     message="must be true or false", accepted="true, false"))
+            errors.append(
+                FieldError(
+                    field=f"service.{name}",
+                    value=value,
+                    message="must be true or false",
+                    accepted="true, false",
+                )
+            )
         elif entry.fact_type is m.FactType.NUMBER and (
-                isinstance(value, bool) or not isinstance(value, (int, float))):
-            errors.append(FieldError(field=f"service.{name}", value=value,
-                                     message="must be a number", accepted="a number"))
+            isinstance(value, bool) or not isinstance(value, (int, float))
+        ):
+            errors.append(
+                FieldError(
+                    field=f"service.{name}",
+                    value=value,
+                    message="must be a number",
+                    accepted="a number",
+                )
+            )
     return errors
 
 
-def _names(field: str, values: tuple[str, ...] | None,
-           known: Mapping[str, object]) -> list[FieldError]:
+def _names(
+    field: str, values: tuple[str, ...] | None, known: Mapping[str, object]
+) -> list[FieldError]:
     errors = []
     for value in values or ():
         if value not in known:
-            errors.append(FieldError(field=field, value=value, message="unknown value",
-                                     accepted=", ".join(sorted(known)),
-                                     hint=did_you_mean(value, known)))
+            errors.append(
+                FieldError(
+                    field=field,
+                    value=value,
+                    message="unknown value",
+                    accepted=", ".join(sorted(known)),
+                    hint=did_you_mean(value, known),
+                )
+            )
     return errors
 
 
 def _jurisdiction(field: str, code: str, library: Library) -> list[FieldError]:
     if code in library.jurisdictions:
         return []
-    return [FieldError(field=field, value=code, message="unknown jurisdiction",
-                       accepted="a jurisdiction code of the rule library (ISO 3166: DE, US-CA, "
-                       "...); `obligate graph` lists them",
-                       hint=did_you_mean(code, library.jurisdictions))]
+    return [
+        FieldError(
+            field=field,
+            value=code,
+            message="unknown jurisdiction",
+            accepted="a jurisdiction code of the rule library (ISO 3166: DE, US-CA, "
+            "...); `obligate graph` lists them",
+            hint=did_you_mean(code, library.jurisdictions),
+        )
+    ]
 
 
 def _check_user(user: User, library: Library) -> list[FieldError]:
     errors = _jurisdiction("user.location", user.location, library)
     if user.age is not None and not 0 <= user.age <= MAX_AGE:
-        errors.append(FieldError(field="user.age", value=user.age, message="out of range",
-                                 accepted=f"a whole number of years from 0 to {MAX_AGE}"))
+        errors.append(
+            FieldError(
+                field="user.age",
+                value=user.age,
+                message="out of range",
+                accepted=f"a whole number of years from 0 to {MAX_AGE}",
+            )
+        )
     return errors

@@ -31,9 +31,11 @@ def _header(answer: Determination) -> str:
     query = answer.query
     user = query["user"]
     age = f"age {user['age']}" if "age" in user else "age not given"
-    return (f"{len(answer.duties)} duties for a user in {user['location']} ({age}) on "
-            f"{query['date']} · reached by {', '.join(answer.jurisdictions)} · rule base "
-            f"{answer.rulebase.version}")
+    return (
+        f"{len(answer.duties)} duties for a user in {user['location']} ({age}) on "
+        f"{query['date']} · reached by {', '.join(answer.jurisdictions)} · rule base "
+        f"{answer.rulebase.version}"
+    )
 
 
 def table(answer: Determination, width: int = 140) -> str:
@@ -48,19 +50,40 @@ def table(answer: Determination, width: int = 140) -> str:
         for column in ("duty", "category", "citation", "deadline", "scope"):
             grid.add_column(column)
         for duty in duties:
-            grid.add_row(f"{duty.id}\n{duty.title}", duty.category, _citation(duty),
-                         duty.deadline.text if duty.deadline else "", duty.scope)
+            grid.add_row(
+                f"{duty.id}\n{duty.title}",
+                duty.category,
+                _citation(duty),
+                duty.deadline.text if duty.deadline else "",
+                duty.scope,
+            )
         console.print(grid)
-    _table_section(console, "conditional (depends on facts the query left out)",
-                   [(d.id, _citation(d), ", ".join(d.depends_on)) for d in answer.conditional])
-    _table_section(console, "suspended (not binding on this date)",
-                   [(d.id, _citation(d), d.why.detail) for d in answer.suspended])
-    _table_section(console, "upcoming",
-                   [(d.id, _citation(d), "; ".join(f"{c.date}: {c.detail}" for c in d.changes))
-                    for d in answer.upcoming])
-    _table_section(console, "displaced by a more specific duty",
-                   [(d.id, f"{d.citation.instrument} {d.citation.provision}", f"by {d.by}")
-                    for d in answer.displaced])
+    _table_section(
+        console,
+        "conditional (depends on facts the query left out)",
+        [(d.id, _citation(d), ", ".join(d.depends_on)) for d in answer.conditional],
+    )
+    _table_section(
+        console,
+        "suspended (not binding on this date)",
+        [(d.id, _citation(d), d.why.detail) for d in answer.suspended],
+    )
+    _table_section(
+        console,
+        "upcoming",
+        [
+            (d.id, _citation(d), "; ".join(f"{c.date}: {c.detail}" for c in d.changes))
+            for d in answer.upcoming
+        ],
+    )
+    _table_section(
+        console,
+        "displaced by a more specific duty",
+        [
+            (d.id, f"{d.citation.instrument} {d.citation.provision}", f"by {d.by}")
+            for d in answer.displaced
+        ],
+    )
     return buffer.getvalue()
 
 
@@ -76,7 +99,7 @@ def _table_section(console: Console, title: str, rows: list[tuple[str, str, str]
 
 
 def markdown(answer: Determination) -> str:
-    lines = [f"# Duties\n", f"{_header(answer)}\n"]
+    lines = ["# Duties\n", f"{_header(answer)}\n"]
     if answer.parameters:
         lines.append("| parameter | value | from |\n|---|---|---|")
         lines.extend(f"| {n} | {p.value} | {p.from_} |" for n, p in answer.parameters.items())
@@ -84,19 +107,34 @@ def markdown(answer: Determination) -> str:
     for jurisdiction, duties in _group(answer.duties).items():
         lines.append(f"## {jurisdiction}\n")
         for duty in duties:
-            link = f"[{_citation(duty)}]({duty.citation.url})" if duty.citation.url else _citation(duty)
+            link = (
+                f"[{_citation(duty)}]({duty.citation.url})"
+                if duty.citation.url
+                else _citation(duty)
+            )
             deadline = f" · deadline {duty.deadline.text}" if duty.deadline else ""
-            lines.append(f"- **{duty.id}** ({duty.modality}, {duty.category}) {duty.title} — "
-                         f"{link}{deadline} · `{duty.source}`")
+            lines.append(
+                f"- **{duty.id}** ({duty.modality}, {duty.category}) {duty.title} — "
+                f"{link}{deadline} · `{duty.source}`"
+            )
             lines.extend(f"  - {reason}" for reason in duty.because)
         lines.append("")
     for title, rows in (
-        ("Conditional", [f"- **{d.id}** {d.title} — depends on {', '.join(d.depends_on)}"
-                         for d in answer.conditional]),
+        (
+            "Conditional",
+            [
+                f"- **{d.id}** {d.title} — depends on {', '.join(d.depends_on)}"
+                for d in answer.conditional
+            ],
+        ),
         ("Suspended", [f"- **{d.id}** {d.title} — {d.why.detail}" for d in answer.suspended]),
-        ("Upcoming", [f"- **{d.id}** {d.title} — " + "; ".join(f"{c.date}: {c.detail}"
-                                                                  for c in d.changes)
-                      for d in answer.upcoming]),
+        (
+            "Upcoming",
+            [
+                f"- **{d.id}** {d.title} — " + "; ".join(f"{c.date}: {c.detail}" for c in d.changes)
+                for d in answer.upcoming
+            ],
+        ),
         ("Displaced", [f"- **{d.id}** displaced by {d.by}" for d in answer.displaced]),
     ):
         if rows:

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from obligate import model as m
 from obligate.diagnostics import Diagnostics, Span, did_you_mean
+
+NodeT = TypeVar("NodeT", bound=m.Node)
 
 BUILTIN_LIST_FACTS = {"types": "type", "features": "feature"}
 
@@ -53,20 +56,28 @@ def _declare(library: Library, block: m.Block, diagnostics: Diagnostics) -> None
             _declare_word(library, entry, diagnostics)
 
 
-def _unique(table: dict[str, m.Node], key: str, node: m.Node, what: str,
-            diagnostics: Diagnostics) -> None:
+def _unique(
+    table: dict[str, NodeT], key: str, node: NodeT, what: str, diagnostics: Diagnostics
+) -> None:
     if key in table:
         first = table[key].span
-        diagnostics.error("E201", f"{what} `{key}` is declared twice", node.span,
-                          f"the first declaration is at {first}")
+        diagnostics.error(
+            "E201",
+            f"{what} `{key}` is declared twice",
+            node.span,
+            f"the first declaration is at {first}",
+        )
         return
     table[key] = node
 
 
 def _declare_word(library: Library, entry: m.VocabularyEntry, diagnostics: Diagnostics) -> None:
     tables: dict[str, dict[str, m.VocabularyEntry]] = {
-        "type": library.types, "feature": library.features, "parameter": library.parameters,
-        "category": library.categories}
+        "type": library.types,
+        "feature": library.features,
+        "parameter": library.parameters,
+        "category": library.categories,
+    }
     if entry.kind == "fact":
         assert entry.subject is not None
         key = (entry.subject, entry.name)
@@ -74,9 +85,13 @@ def _declare_word(library: Library, entry: m.VocabularyEntry, diagnostics: Diagn
         # The same fact declared again with the same type is allowed: rule families declare
         # what they read without coordinating.
         if first is not None and first.fact_type != entry.fact_type:
-            diagnostics.error("E202", f"fact `{entry.subject}.{entry.name}` is declared again "
-                              f"with another type ({entry.fact_type} instead of {first.fact_type})",
-                              entry.span, f"the first declaration is at {first.span}")
+            diagnostics.error(
+                "E202",
+                f"fact `{entry.subject}.{entry.name}` is declared again "
+                f"with another type ({entry.fact_type} instead of {first.fact_type})",
+                entry.span,
+                f"the first declaration is at {first.span}",
+            )
         library.facts.setdefault(key, entry)
         return
     tables[entry.kind].setdefault(entry.name, entry)
@@ -89,18 +104,28 @@ def resolve(library: Library, diagnostics: Diagnostics) -> None:
         names.jurisdiction_edges(code, jurisdiction)
     for instrument in library.instruments.values():
         if instrument.jurisdiction is None:
-            diagnostics.error("E110", f"instrument `{instrument.id}` has no `jurisdiction:`",
-                              instrument.span, "add `jurisdiction: CODE` to the instrument")
+            diagnostics.error(
+                "E110",
+                f"instrument `{instrument.id}` has no `jurisdiction:`",
+                instrument.span,
+                "add `jurisdiction: CODE` to the instrument",
+            )
         else:
-            names.jurisdiction(instrument.jurisdiction, instrument.jurisdiction_span or instrument.span)
+            names.jurisdiction(
+                instrument.jurisdiction, instrument.jurisdiction_span or instrument.span
+            )
     for definition in library.definitions.values():
         names.definition(definition)
     for duty in library.duties.values():
         names.duty(duty)
     for name, definition in library.definitions.items():
         if name in library.types:
-            diagnostics.error("E203", f"definition `{name}` has the name of a service type",
-                              definition.span, "rename the definition")
+            diagnostics.error(
+                "E203",
+                f"definition `{name}` has the name of a service type",
+                definition.span,
+                "rename the definition",
+            )
 
 
 class _Names:
@@ -125,8 +150,9 @@ class _Names:
 
     def instrument(self, citation: m.Citation) -> None:
         if citation.instrument not in self.library.instruments:
-            self.unknown("E102", "instrument", citation.instrument, citation.span,
-                         self.library.instruments)
+            self.unknown(
+                "E102", "instrument", citation.instrument, citation.span, self.library.instruments
+            )
 
     def parameter(self, name: str, span: Span) -> None:
         if name not in self.library.parameters:
@@ -136,23 +162,40 @@ class _Names:
         if definition.cites is not None:
             self.instrument(definition.cites)
         if definition.when is None:
-            self.diagnostics.error("E111", f"definition `{definition.name}` has no `when:`",
-                                   definition.span, "a definition needs a condition")
+            self.diagnostics.error(
+                "E111",
+                f"definition `{definition.name}` has no `when:`",
+                definition.span,
+                "a definition needs a condition",
+            )
         else:
             self.condition(definition.when)
 
     def duty(self, duty: m.Duty) -> None:
         if duty.cites is None:
-            self.diagnostics.error("E112", f"{duty.modality} `{duty.id}` cites no instrument",
-                                   duty.span, 'add `cites: INSTRUMENT "provision"`')
+            self.diagnostics.error(
+                "E112",
+                f"{duty.modality} `{duty.id}` cites no instrument",
+                duty.span,
+                'add `cites: INSTRUMENT "provision"`',
+            )
         else:
             self.instrument(duty.cites)
         if duty.category is None:
-            self.diagnostics.error("E113", f"{duty.modality} `{duty.id}` has no category",
-                                   duty.span, "add `category:` with a category of TAXONOMY.md")
+            self.diagnostics.error(
+                "E113",
+                f"{duty.modality} `{duty.id}` has no category",
+                duty.span,
+                "add `category:` with a category of TAXONOMY.md",
+            )
         elif duty.category not in self.library.categories:
-            self.unknown("E105", "category", duty.category, duty.category_span or duty.span,
-                         self.library.categories)
+            self.unknown(
+                "E105",
+                "category",
+                duty.category,
+                duty.category_span or duty.span,
+                self.library.categories,
+            )
         for hook in duty.applies_to:
             self.jurisdiction(hook.jurisdiction, hook.span)
         for target, span in duty.overrides:
@@ -170,8 +213,13 @@ class _Names:
         library = self.library
         if isinstance(node, m.IsA):
             if node.name not in library.types and node.name not in library.definitions:
-                self.unknown("E107", "service type or definition", node.name, node.span,
-                             [*library.types, *library.definitions])
+                self.unknown(
+                    "E107",
+                    "service type or definition",
+                    node.name,
+                    node.span,
+                    [*library.types, *library.definitions],
+                )
         elif isinstance(node, m.HasFeature):
             if node.name not in library.features:
                 self.unknown("E104", "feature", node.name, node.span, library.features)
@@ -193,8 +241,9 @@ class _Names:
             known = [name for (subject, name) in self.library.facts if subject == ref.subject]
             if ref.subject == "service":
                 known.extend(BUILTIN_LIST_FACTS)
-            self.unknown("E103", "fact", ref.path, ref.span,
-                         [f"{ref.subject}.{name}" for name in known])
+            self.unknown(
+                "E103", "fact", ref.path, ref.span, [f"{ref.subject}.{name}" for name in known]
+            )
             return
         entry = self.library.fact(ref)
         if entry is not None and entry.fact_type == m.FactType.JURISDICTION:

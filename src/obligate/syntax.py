@@ -24,8 +24,15 @@ from obligate.diagnostics import Diagnostic, Diagnostics, Severity, Span, did_yo
 MAX_FILE_BYTES = 4 * 1024 * 1024
 MAX_NESTING = 64
 
-TOP_LEVEL = ("jurisdiction", "instrument", "vocabulary", "definition", "obligation",
-             "prohibition", "permission")
+TOP_LEVEL = (
+    "jurisdiction",
+    "instrument",
+    "vocabulary",
+    "definition",
+    "obligation",
+    "prohibition",
+    "permission",
+)
 _BLOCK_START = re.compile(
     r"^(?:(?:jurisdiction|instrument|definition|obligation|prohibition|permission)"
     r"[ \t]+[^\s:]|vocabulary\b)",
@@ -34,21 +41,53 @@ _BLOCK_START = re.compile(
 
 FIELDS = {
     "jurisdiction": ("member_of", "part_of", "party_to", "parties", "note"),
-    "instrument": ("jurisdiction", "url", "adopted", "effective", "until", "status", "court",
-                   "note"),
+    "instrument": (
+        "jurisdiction",
+        "url",
+        "adopted",
+        "effective",
+        "until",
+        "status",
+        "court",
+        "note",
+    ),
     "definition": ("cites", "when", "note"),
-    "duty": ("category", "cites", "applies", "when", "unless", "overrides", "effective", "until",
-             "status", "court", "deadline", "note"),
+    "duty": (
+        "category",
+        "cites",
+        "applies",
+        "when",
+        "unless",
+        "overrides",
+        "effective",
+        "until",
+        "status",
+        "court",
+        "deadline",
+        "note",
+    ),
     "vocabulary": ("type", "feature", "service", "user", "parameter", "category"),
 }
 
 # Terminal names as a lawyer would say them.
 _TERMINAL_WORDS = {
-    "NAME": "a name", "STRING": "a quoted text", "NUMBER": "a number",
-    "DATE": "a date (YYYY-MM-DD)", "COLON": "`:`", "LBRACE": "`{`", "RBRACE": "`}`",
-    "LPAR": "`(`", "RPAR": "`)`", "COMMA": "`,`", "DOT": "`.`", "LSQB": "`[`", "RSQB": "`]`",
-    "COMPARATOR": "a comparison (<, <=, >, >=, ==, !=)", "UNIT": "a unit (hours, days, months, years)",
-    "MODALITY": "obligation, prohibition or permission", "$END": "the end of the file",
+    "NAME": "a name",
+    "STRING": "a quoted text",
+    "NUMBER": "a number",
+    "DATE": "a date (YYYY-MM-DD)",
+    "COLON": "`:`",
+    "LBRACE": "`{`",
+    "RBRACE": "`}`",
+    "LPAR": "`(`",
+    "RPAR": "`)`",
+    "COMMA": "`,`",
+    "DOT": "`.`",
+    "LSQB": "`[`",
+    "RSQB": "`]`",
+    "COMPARATOR": "a comparison (<, <=, >, >=, ==, !=)",
+    "UNIT": "a unit (hours, days, months, years)",
+    "MODALITY": "obligation, prohibition or permission",
+    "$END": "the end of the file",
 }
 
 
@@ -81,13 +120,20 @@ def grammar_text() -> str:
 @cache
 def parser() -> Lark:
     """The LALR parser, built once per process."""
-    return Lark(grammar_text(), parser="lalr", lexer="contextual", propagate_positions=True,
-                maybe_placeholders=False)
+    return Lark(
+        grammar_text(),
+        parser="lalr",
+        lexer="contextual",
+        propagate_positions=True,
+        maybe_placeholders=False,
+    )
 
 
 def chunks(text: str) -> Iterator[Chunk]:
     """Cut a file at the lines that open a top-level block (outside triple-quoted text)."""
-    starts = [m.start() for m in _BLOCK_START.finditer(text) if not _inside_long_string(text, m.start())]
+    starts = [
+        m.start() for m in _BLOCK_START.finditer(text) if not _inside_long_string(text, m.start())
+    ]
     if not starts or starts[0] != 0:
         starts.insert(0, 0)
     starts.append(len(text))
@@ -106,19 +152,31 @@ def decode(path: str, data: bytes, diagnostics: Diagnostics) -> str | None:
     """Bytes of a rule file to text, or a diagnostic when it is not a text file we accept."""
     where = Span(path, 1, 1)
     if len(data) > MAX_FILE_BYTES:
-        diagnostics.error("E008", f"file is too large ({len(data):,} bytes; the limit is "
-                          f"{MAX_FILE_BYTES:,})", where, "split the rules into several files")
+        diagnostics.error(
+            "E008",
+            f"file is too large ({len(data):,} bytes; the limit is {MAX_FILE_BYTES:,})",
+            where,
+            "split the rules into several files",
+        )
         return None
     if b"\x00" in data:
-        diagnostics.error("E007", "this is not a text file (it contains NUL bytes)", where,
-                          "rule files are UTF-8 text")
+        diagnostics.error(
+            "E007",
+            "this is not a text file (it contains NUL bytes)",
+            where,
+            "rule files are UTF-8 text",
+        )
         return None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        diagnostics.error("E007", f"this file is not valid UTF-8 (byte {exc.start})",
-                          Span(path, line, 1), "save the file as UTF-8")
+        diagnostics.error(
+            "E007",
+            f"this file is not valid UTF-8 (byte {exc.start})",
+            Span(path, line, 1),
+            "save the file as UTF-8",
+        )
         return None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -127,9 +185,12 @@ def parse(path: str, text: str, diagnostics: Diagnostics) -> list[ParsedChunk]:
     """Parse every chunk of a file; syntax errors go to ``diagnostics``."""
     parsed: list[ParsedChunk] = []
     if not _without_comments(text).strip():
-        diagnostics.warning("W001", "this file declares nothing", Span(path, 1, 1),
-                            "a rule file holds jurisdiction, instrument, vocabulary, definition "
-                            "or duty blocks")
+        diagnostics.warning(
+            "W001",
+            "this file declares nothing",
+            Span(path, 1, 1),
+            "a rule file holds jurisdiction, instrument, vocabulary, definition or duty blocks",
+        )
         return parsed
     for chunk in chunks(text):
         if not chunk.text.strip():
@@ -165,9 +226,12 @@ def _too_deep(path: str, chunk: Chunk, diagnostics: Diagnostics) -> bool:
         elif char == "(":
             depth += 1
             if depth > MAX_NESTING:
-                diagnostics.error("E010", f"condition nested more than {MAX_NESTING} levels deep",
-                                  Span(path, line, column),
-                                  "split the condition with a definition")
+                diagnostics.error(
+                    "E010",
+                    f"condition nested more than {MAX_NESTING} levels deep",
+                    Span(path, line, column),
+                    "split the condition with a definition",
+                )
                 return True
         elif char == ")":
             depth -= 1
@@ -184,9 +248,7 @@ def _describe(path: str, chunk: Chunk, error: UnexpectedInput) -> Diagnostic:
     return Diagnostic(code, message, span, hint, Severity.ERROR)
 
 
-def _classify(
-    path: str, chunk: Chunk, error: UnexpectedInput
-) -> tuple[str, str, str | None, Span]:
+def _classify(path: str, chunk: Chunk, error: UnexpectedInput) -> tuple[str, str, str | None, Span]:
     if isinstance(error, UnexpectedCharacters):
         return _bad_character(path, chunk, error)
     if isinstance(error, UnexpectedEOF) or (
@@ -200,13 +262,18 @@ def _classify(
 def _bad_character(
     path: str, chunk: Chunk, error: UnexpectedCharacters
 ) -> tuple[str, str, str | None, Span]:
-    char = chunk.text[error.pos_in_stream] if error.pos_in_stream < len(chunk.text) else "?"
+    position = error.pos_in_stream or 0
+    char = chunk.text[position] if position < len(chunk.text) else "?"
     span = _span_at(path, chunk, error.line, error.column)
     if char == '"':
-        return ("E006", "text opened with `\"` is not closed on this line", None, span)
+        return ("E006", 'text opened with `"` is not closed on this line', None, span)
     if not char.isascii():
-        return ("E005", f"unexpected character `{char}`",
-                "names use ASCII letters, digits, `_` and `-`; other text goes in quotes", span)
+        return (
+            "E005",
+            f"unexpected character `{char}`",
+            "names use ASCII letters, digits, `_` and `-`; other text goes in quotes",
+            span,
+        )
     return ("E005", f"unexpected character `{char}`", None, span)
 
 
@@ -219,8 +286,12 @@ def _unclosed(path: str, chunk: Chunk) -> tuple[str, str, str | None, Span]:
     line, column = opened
     span = _span_at(path, chunk, line, column)
     keyword = chunk.text.lstrip().split(None, 1)[0] if chunk.text.strip() else "block"
-    return ("E002", f"unclosed block: this `{{` of the {keyword} block is never closed",
-            "add `}` at the end of the block", span)
+    return (
+        "E002",
+        f"unclosed block: this `{{` of the {keyword} block is never closed",
+        "add `}` at the end of the block",
+        span,
+    )
 
 
 def _last_unclosed_brace(text: str) -> tuple[int, int] | None:
@@ -255,26 +326,50 @@ def _bad_token(
     span = _span_at(path, chunk, token.line or 1, token.column or 1, width)
     shown = str(token)
     if expected == {"COLON"}:
-        return ("E003", f"missing `:` before `{shown}`",
-                "fields are written `field: value`", _previous_end(path, chunk, error, span))
+        return (
+            "E003",
+            f"missing `:` before `{shown}`",
+            "fields are written `field: value`",
+            _previous_end(path, chunk, error, span),
+        )
     if "DATE" in expected and token.type in ("NUMBER", "NAME"):
-        return ("E004", f"`{shown}` is not a date in YYYY-MM-DD form",
-                "write dates as year-month-day with four, two and two digits: 2024-02-17", span)
+        return (
+            "E004",
+            f"`{shown}` is not a date in YYYY-MM-DD form",
+            "write dates as year-month-day with four, two and two digits: 2024-02-17",
+            span,
+        )
     block = _block_kind(chunk.text)
     if token.type == "NAME" and "MODALITY" in expected and "RBRACE" not in expected:
         hint = did_you_mean(shown, TOP_LEVEL)
-        return ("E011", f"`{shown}` does not start a block",
-                hint or f"a block starts with one of: {', '.join(TOP_LEVEL)}", span)
+        return (
+            "E011",
+            f"`{shown}` does not start a block",
+            hint or f"a block starts with one of: {', '.join(TOP_LEVEL)}",
+            span,
+        )
     if token.type == "NAME" and block is not None and _expects_field(expected):
         hint = did_you_mean(shown, FIELDS[block])
-        return ("E009", f"unknown field `{shown}` in {_article(_block_word(chunk.text))} block",
-                hint or f"the fields are: {', '.join(FIELDS[block])}", span)
+        return (
+            "E009",
+            f"unknown field `{shown}` in {_article(_block_word(chunk.text))} block",
+            hint or f"the fields are: {', '.join(FIELDS[block])}",
+            span,
+        )
     if token.type in ("NAME", "MODALITY") and not block and shown not in TOP_LEVEL:
         hint = did_you_mean(shown, TOP_LEVEL)
-        return ("E011", f"`{shown}` does not start a block",
-                hint or f"a block starts with one of: {', '.join(TOP_LEVEL)}", span)
-    return ("E001", f"unexpected {_describe_token(token)}; expected {_expected_words(expected)}",
-            None, span)
+        return (
+            "E011",
+            f"`{shown}` does not start a block",
+            hint or f"a block starts with one of: {', '.join(TOP_LEVEL)}",
+            span,
+        )
+    return (
+        "E001",
+        f"unexpected {_describe_token(token)}; expected {_expected_words(expected)}",
+        None,
+        span,
+    )
 
 
 def _previous_end(path: str, chunk: Chunk, error: UnexpectedToken, fallback: Span) -> Span:

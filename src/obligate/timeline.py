@@ -46,9 +46,15 @@ class Timeline:
         base = duty.status or (instrument.status if instrument else None)
         events = list(instrument.court if instrument else ()) + list(duty.court)
         if base is not None and base.kind is m.StatusKind.ENJOINED and base.since and base.case:
-            events.append(m.CourtEvent(span=base.span, date=base.since,
-                                       event=m.CourtEventKind.ENJOINED, case=base.case,
-                                       protecting=base.protecting))
+            events.append(
+                m.CourtEvent(
+                    span=base.span,
+                    date=base.since,
+                    event=m.CourtEventKind.ENJOINED,
+                    case=base.case,
+                    protecting=base.protecting,
+                )
+            )
         ordered = tuple(sorted(events, key=lambda e: (e.date, e.span.line)))
         return cls(effective, until, base, ordered)
 
@@ -60,7 +66,12 @@ class Timeline:
         base = self.base.kind if self.base else m.StatusKind.IN_FORCE
         if base is m.StatusKind.PENDING:
             return Reading("pending")
-        if base is m.StatusKind.REPEALED and self.base and self.base.since and date >= self.base.since:
+        if (
+            base is m.StatusKind.REPEALED
+            and self.base
+            and self.base.since
+            and date >= self.base.since
+        ):
             return Reading("repealed", self.base.since)
         injunction: Injunction | None = None
         for event in self.events:
@@ -73,8 +84,9 @@ class Timeline:
             else:
                 injunction = None
         if injunction is not None:
-            return Reading("struck_down" if injunction.final else "enjoined", injunction.since,
-                           injunction)
+            return Reading(
+                "struck_down" if injunction.final else "enjoined", injunction.since, injunction
+            )
         return Reading("in_force", self.effective)
 
     def changes(self, start: dt.date, end: dt.date) -> list[tuple[dt.date, str, str]]:
@@ -84,8 +96,12 @@ class Timeline:
             found.append((self.effective, "starts", f"takes effect on {self.effective}"))
         if self.until and start < self.until <= end:
             found.append((self.until, "ends", f"no longer applies from {self.until}"))
-        if self.base and self.base.kind is m.StatusKind.REPEALED and self.base.since and \
-                start < self.base.since <= end:
+        if (
+            self.base
+            and self.base.kind is m.StatusKind.REPEALED
+            and self.base.since
+            and start < self.base.since <= end
+        ):
             found.append((self.base.since, "ends", f"repealed from {self.base.since}"))
         for event in self.events:
             if start < event.date <= end:
