@@ -23,9 +23,9 @@ from pathlib import Path
 from obligate import model as m
 from obligate.checks import check
 from obligate.diagnostics import Diagnostic, Diagnostics, RuleFileError
-from obligate.from_tree import build
+from obligate.from_tree import parse_and_build
 from obligate.resolve import Library, gather, resolve
-from obligate.syntax import decode, grammar_text, parse
+from obligate.syntax import decode, grammar_text
 
 PRELUDE_NAME = "<obligate>/prelude.obl"
 CACHE_FORMAT = 1
@@ -117,8 +117,7 @@ class _Run:
 def _parse_and_build(run: _Run) -> None:
     # Parse and build run file by file, so one pass over a file yields its model.
     for source in run.sources:
-        chunks = parse(source.path, source.text, run.diagnostics)
-        run.files.append(build(source.path, chunks, run.diagnostics))
+        run.files.append(parse_and_build(source.path, source.text, run.diagnostics))
 
 
 def _resolve(run: _Run) -> None:

@@ -28,6 +28,11 @@ class Span:
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.col}"
 
+    def __reduce__(self) -> tuple[type[Span], tuple[str, int, int, int, int]]:
+        # Rebuilding from a tuple unpickles about twice as fast as slot state: the compile
+        # cache holds one span per node.
+        return (Span, (self.file, self.line, self.col, self.end_line, self.end_col))
+
     @property
     def location(self) -> str:
         """``file:line``: the form a determination prints as a duty's source."""

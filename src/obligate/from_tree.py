@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
+from functools import cache
 from typing import Any
 
-from lark import Token, Transformer, v_args
-from lark.tree import Meta
+from lark import Lark, Token, Transformer
 
 from obligate import model as m
 from obligate.diagnostics import Diagnostics, Span
-from obligate.syntax import ParsedChunk
+from obligate.syntax import Chunk, ParsedChunk, grammar_text, parse
 
 _DATE_SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _UNITS = {
@@ -33,14 +34,47 @@ Field = tuple[str, Any, Span]
 
 
 def build(path: str, chunks: list[ParsedChunk], diagnostics: Diagnostics) -> m.RuleFile:
+    """Model blocks from syntax trees (the two-step path: parse, then build)."""
     blocks: list[m.Block] = []
+    builder = _Builder(path, 0, diagnostics)
     for chunk in chunks:
-        builder = _Builder(path, chunk.line_offset, diagnostics)
+        builder.offset = chunk.line_offset
         blocks.extend(builder.transform(chunk.tree))
     return m.RuleFile(path=path, blocks=tuple(blocks))
 
 
-@v_args(meta=True)
+_INLINE_LOCK = threading.Lock()
+
+
+@cache
+def _inline() -> tuple[Lark, _Builder]:
+    builder = _Builder("", 0, Diagnostics())
+    lark = Lark(
+        grammar_text(),
+        parser="lalr",
+        lexer="contextual",
+        maybe_placeholders=False,
+        transformer=builder,
+    )
+    return lark, builder
+
+
+def parse_and_build(path: str, text: str, diagnostics: Diagnostics) -> m.RuleFile:
+    """Parse a file and build its model in one pass: Lark calls the builder as it reduces,
+    so no syntax tree is kept (the fast path the compiler uses)."""
+    lark, builder = _inline()
+    with _INLINE_LOCK:
+        builder.path, builder.diagnostics = path, diagnostics
+
+        def parse_chunk(chunk: Chunk) -> list[m.Block]:
+            builder.offset = chunk.line_offset
+            blocks: list[m.Block] = lark.parse(chunk.text)  # type: ignore[assignment]
+            return blocks
+
+        chunks = parse(path, text, diagnostics, using=parse_chunk)
+    return m.RuleFile(path=path, blocks=tuple(b for c in chunks for b in c.tree))
+
+
 class _Builder(Transformer[Token, list[m.Block]]):
     def __init__(self, path: str, line_offset: int, diagnostics: Diagnostics) -> None:
         super().__init__()
@@ -50,16 +84,14 @@ class _Builder(Transformer[Token, list[m.Block]]):
 
     # ------------------------------------------------------------ positions and tokens
 
-    def _span(self, meta: Meta) -> Span:
-        if getattr(meta, "empty", True):
+    def _cover(self, children: list[Any]) -> Span:
+        """The span from the first positioned child to the last (Lark does not hand
+        positions to a transformer that runs while parsing)."""
+        first = next((b for b in (_bounds(c, self.offset) for c in children) if b), None)
+        last = next((b for b in (_bounds(c, self.offset) for c in reversed(children)) if b), None)
+        if first is None or last is None:
             return Span(self.path, self.offset + 1, 1)
-        return Span(
-            self.path,
-            meta.line + self.offset,
-            meta.column,
-            meta.end_line + self.offset,
-            meta.end_column,
-        )
+        return Span(self.path, first[0], first[1], last[2], last[3])
 
     def _token_span(self, token: Token) -> Span:
         line = (token.line or 1) + self.offset
@@ -117,12 +149,12 @@ class _Builder(Transformer[Token, list[m.Block]]):
 
     # ------------------------------------------------------------ file
 
-    def start(self, meta: Meta, blocks: list[m.Block]) -> list[m.Block]:
+    def start(self, blocks: list[m.Block]) -> list[m.Block]:
         return blocks
 
     # ------------------------------------------------------------ jurisdictions
 
-    def jurisdiction(self, meta: Meta, children: list[Any]) -> m.Jurisdiction:
+    def jurisdiction(self, children: list[Any]) -> m.Jurisdiction:
         code, title, *items = children
         edges: dict[str, list[tuple[str, Span]]] = {
             "member_of": [],
@@ -151,22 +183,22 @@ class _Builder(Transformer[Token, list[m.Block]]):
             note=note,
         )
 
-    def _edge(self, name: str, meta: Meta, children: list[Any]) -> Field:
-        return (name, children[0], self._span(meta))
+    def _edge(self, name: str, children: list[Any]) -> Field:
+        return (name, children[0], self._cover(children))
 
-    def member_of(self, meta: Meta, children: list[Any]) -> Field:
-        return self._edge("member_of", meta, children)
+    def member_of(self, children: list[Any]) -> Field:
+        return self._edge("member_of", children)
 
-    def part_of(self, meta: Meta, children: list[Any]) -> Field:
-        return self._edge("part_of", meta, children)
+    def part_of(self, children: list[Any]) -> Field:
+        return self._edge("part_of", children)
 
-    def party_to(self, meta: Meta, children: list[Any]) -> Field:
-        return self._edge("party_to", meta, children)
+    def party_to(self, children: list[Any]) -> Field:
+        return self._edge("party_to", children)
 
-    def parties(self, meta: Meta, children: list[Any]) -> Field:
-        return self._edge("parties", meta, children)
+    def parties(self, children: list[Any]) -> Field:
+        return self._edge("parties", children)
 
-    def parameter_value(self, meta: Meta, children: list[Any]) -> Field:
+    def parameter_value(self, children: list[Any]) -> Field:
         name, number, *rest = children
         since = next((v for k, v in rest if k == "since"), None)
         under = next((v for k, v in rest if k == "under"), None)
@@ -177,12 +209,12 @@ class _Builder(Transformer[Token, list[m.Block]]):
             since=since,
             under=under,
         )
-        return ("parameter_value", value, self._span(meta))
+        return ("parameter_value", value, self._cover(children))
 
-    def since(self, meta: Meta, children: list[Token]) -> tuple[str, dt.date | None]:
+    def since(self, children: list[Token]) -> tuple[str, dt.date | None]:
         return ("since", self._date(children[0]))
 
-    def under(self, meta: Meta, children: list[Token]) -> tuple[str, m.Citation]:
+    def under(self, children: list[Token]) -> tuple[str, m.Citation]:
         instrument, provision = children
         return (
             "under",
@@ -193,12 +225,12 @@ class _Builder(Transformer[Token, list[m.Block]]):
             ),
         )
 
-    def name_list(self, meta: Meta, children: list[Token]) -> list[tuple[str, Span]]:
+    def name_list(self, children: list[Token]) -> list[tuple[str, Span]]:
         return [(str(token), self._token_span(token)) for token in children]
 
     # ------------------------------------------------------------ instruments
 
-    def instrument(self, meta: Meta, children: list[Any]) -> m.Instrument:
+    def instrument(self, children: list[Any]) -> m.Instrument:
         ident, title, *items = children
         fields = self._fields("instrument", items)
         jurisdiction = fields.get("jurisdiction")
@@ -217,53 +249,53 @@ class _Builder(Transformer[Token, list[m.Block]]):
             note=self._value(fields, "note"),
         )
 
-    def jurisdiction_ref(self, meta: Meta, children: list[Token]) -> Field:
+    def jurisdiction_ref(self, children: list[Token]) -> Field:
         return ("jurisdiction", str(children[0]), self._token_span(children[0]))
 
-    def url(self, meta: Meta, children: list[Token]) -> Field:
-        return ("url", self._text(children[0]), self._span(meta))
+    def url(self, children: list[Token]) -> Field:
+        return ("url", self._text(children[0]), self._cover(children))
 
-    def adopted(self, meta: Meta, children: list[Token]) -> Field:
+    def adopted(self, children: list[Token]) -> Field:
         return ("adopted", self._date(children[0]), self._token_span(children[0]))
 
-    def effective(self, meta: Meta, children: list[Token]) -> Field:
+    def effective(self, children: list[Token]) -> Field:
         return ("effective", self._date(children[0]), self._token_span(children[0]))
 
-    def until(self, meta: Meta, children: list[Token]) -> Field:
+    def until(self, children: list[Token]) -> Field:
         return ("until", self._date(children[0]), self._token_span(children[0]))
 
-    def note(self, meta: Meta, children: list[Token]) -> Field:
-        return ("note", self._text(children[0]), self._span(meta))
+    def note(self, children: list[Token]) -> Field:
+        return ("note", self._text(children[0]), self._cover(children))
 
-    def status(self, meta: Meta, children: list[m.Status]) -> Field:
-        return ("status", children[0], self._span(meta))
+    def status(self, children: list[m.Status]) -> Field:
+        return ("status", children[0], self._cover(children))
 
-    def in_force(self, meta: Meta, children: list[Any]) -> m.Status:
-        return m.Status(span=self._span(meta), kind=m.StatusKind.IN_FORCE)
+    def in_force(self, children: list[Any]) -> m.Status:
+        return m.Status(span=self._cover(children), kind=m.StatusKind.IN_FORCE)
 
-    def pending(self, meta: Meta, children: list[Any]) -> m.Status:
-        return m.Status(span=self._span(meta), kind=m.StatusKind.PENDING)
+    def pending(self, children: list[Any]) -> m.Status:
+        return m.Status(span=self._cover(children), kind=m.StatusKind.PENDING)
 
-    def repealed(self, meta: Meta, children: list[Token]) -> m.Status:
+    def repealed(self, children: list[Token]) -> m.Status:
         return m.Status(
-            span=self._span(meta), kind=m.StatusKind.REPEALED, since=self._date(children[0])
+            span=self._cover(children), kind=m.StatusKind.REPEALED, since=self._date(children[0])
         )
 
-    def enjoined(self, meta: Meta, children: list[Any]) -> m.Status:
+    def enjoined(self, children: list[Any]) -> m.Status:
         case, date, *rest = children
         return m.Status(
-            span=self._span(meta),
+            span=self._cover(children),
             kind=m.StatusKind.ENJOINED,
             case=self._text(case),
             since=self._date(date),
             protecting=tuple(rest[0]) if rest else (),
         )
 
-    def court(self, meta: Meta, children: list[m.CourtEvent | None]) -> Field:
+    def court(self, children: list[m.CourtEvent | None]) -> Field:
         events = tuple(event for event in children if event is not None)
-        return ("court", events, self._span(meta))
+        return ("court", events, self._cover(children))
 
-    def court_event(self, meta: Meta, children: list[Any]) -> m.CourtEvent | None:
+    def court_event(self, children: list[Any]) -> m.CourtEvent | None:
         date_token, kind, case, *rest = children
         date = self._date(date_token)
         if date is None:
@@ -276,19 +308,19 @@ class _Builder(Transformer[Token, list[m.Block]]):
             protecting=tuple(rest[0]) if rest else (),
         )
 
-    def event_kind(self, meta: Meta, children: list[Token]) -> m.CourtEventKind:
+    def event_kind(self, children: list[Token]) -> m.CourtEventKind:
         return m.CourtEventKind(" ".join(str(token) for token in children))
 
-    def protecting(self, meta: Meta, children: list[list[str]]) -> list[str]:
+    def protecting(self, children: list[list[str]]) -> list[str]:
         return children[0]
 
-    def party_list(self, meta: Meta, children: list[Token]) -> list[str]:
+    def party_list(self, children: list[Token]) -> list[str]:
         return [self._text(t) if t.type == "STRING" else str(t) for t in children]
 
     # ------------------------------------------------------------ vocabulary
 
-    def vocabulary(self, meta: Meta, children: list[m.VocabularyEntry]) -> m.Vocabulary:
-        return m.Vocabulary(span=self._span(meta), entries=tuple(children))
+    def vocabulary(self, children: list[m.VocabularyEntry]) -> m.Vocabulary:
+        return m.Vocabulary(span=self._cover(children), entries=tuple(children))
 
     def _entry(self, kind: Any, children: list[Any], **extra: Any) -> m.VocabularyEntry:
         name = children[0]
@@ -297,31 +329,31 @@ class _Builder(Transformer[Token, list[m.Block]]):
             span=self._token_span(name), kind=kind, name=str(name), description=description, **extra
         )
 
-    def type_decl(self, meta: Meta, children: list[Token]) -> m.VocabularyEntry:
+    def type_decl(self, children: list[Token]) -> m.VocabularyEntry:
         return self._entry("type", children)
 
-    def feature_decl(self, meta: Meta, children: list[Token]) -> m.VocabularyEntry:
+    def feature_decl(self, children: list[Token]) -> m.VocabularyEntry:
         return self._entry("feature", children)
 
-    def parameter_decl(self, meta: Meta, children: list[Token]) -> m.VocabularyEntry:
+    def parameter_decl(self, children: list[Token]) -> m.VocabularyEntry:
         return self._entry("parameter", children)
 
-    def category_decl(self, meta: Meta, children: list[Token]) -> m.VocabularyEntry:
+    def category_decl(self, children: list[Token]) -> m.VocabularyEntry:
         return self._entry("category", children)
 
-    def fact_decl(self, meta: Meta, children: list[Any]) -> m.VocabularyEntry:
+    def fact_decl(self, children: list[Any]) -> m.VocabularyEntry:
         subject, name, fact_type, *rest = children
-        return self._entry("fact", [name, *rest], subject=subject, fact_type=fact_type)
+        return self._entry("fact", [name, *rest], subject=str(subject), fact_type=fact_type)
 
-    def fact_type(self, meta: Meta, children: list[Token]) -> m.FactType:
+    def fact_type(self, children: list[Token]) -> m.FactType:
         return m.FactType(" ".join(str(token) for token in children))
 
-    def subject(self, meta: Meta, children: list[Token]) -> str:
-        return str(children[0])
+    def subject(self, children: list[Token]) -> Token:
+        return children[0]  # kept as a token: its position starts the fact's span
 
     # ------------------------------------------------------------ definitions and duties
 
-    def definition(self, meta: Meta, children: list[Any]) -> m.Definition:
+    def definition(self, children: list[Any]) -> m.Definition:
         name, title, *items = children
         fields = self._fields("definition", items)
         return m.Definition(
@@ -333,7 +365,7 @@ class _Builder(Transformer[Token, list[m.Block]]):
             note=self._value(fields, "note"),
         )
 
-    def duty(self, meta: Meta, children: list[Any]) -> m.Duty:
+    def duty(self, children: list[Any]) -> m.Duty:
         modality, ident, title, *items = children
         fields = self._fields(f"{modality}", items)
         category = fields.get("category")
@@ -357,10 +389,10 @@ class _Builder(Transformer[Token, list[m.Block]]):
             note=self._value(fields, "note"),
         )
 
-    def category(self, meta: Meta, children: list[Token]) -> Field:
+    def category(self, children: list[Token]) -> Field:
         return ("category", str(children[0]), self._token_span(children[0]))
 
-    def cites(self, meta: Meta, children: list[Any]) -> Field:
+    def cites(self, children: list[Any]) -> Field:
         instrument, provision, *rest = children
         citation = m.Citation(
             span=self._token_span(instrument),
@@ -368,85 +400,112 @@ class _Builder(Transformer[Token, list[m.Block]]):
             provision=self._text(provision),
             url=rest[0] if rest else None,
         )
-        return ("cites", citation, self._span(meta))
+        return ("cites", citation, self._cover(children))
 
-    def at(self, meta: Meta, children: list[Token]) -> str:
+    def at(self, children: list[Token]) -> str:
         return self._text(children[0])
 
-    def applies(self, meta: Meta, children: list[m.Hook]) -> Field:
-        return ("applies", children, self._span(meta))
+    def applies(self, children: list[m.Hook]) -> Field:
+        return ("applies", children, self._cover(children))
 
-    def users_in(self, meta: Meta, children: list[Token]) -> m.Hook:
+    def users_in(self, children: list[Token]) -> m.Hook:
         return m.Hook(
             span=self._token_span(children[0]), kind="users_in", jurisdiction=str(children[0])
         )
 
-    def established_in(self, meta: Meta, children: list[Token]) -> m.Hook:
+    def established_in(self, children: list[Token]) -> m.Hook:
         return m.Hook(
             span=self._token_span(children[0]), kind="established_in", jurisdiction=str(children[0])
         )
 
-    def when(self, meta: Meta, children: list[Any]) -> Field:
-        return ("when", children[0], self._span(meta))
+    def when(self, children: list[Any]) -> Field:
+        return ("when", children[0], self._cover(children))
 
-    def unless(self, meta: Meta, children: list[Any]) -> Field:
-        return ("unless", children[0], self._span(meta))
+    def unless(self, children: list[Any]) -> Field:
+        return ("unless", children[0], self._cover(children))
 
-    def overrides(self, meta: Meta, children: list[Any]) -> Field:
-        return ("overrides", children[0], self._span(meta))
+    def overrides(self, children: list[Any]) -> Field:
+        return ("overrides", children[0], self._cover(children))
 
-    def deadline(self, meta: Meta, children: list[Token]) -> Field:
+    def deadline(self, children: list[Token]) -> Field:
         amount, unit, *rest = children
         deadline = m.Deadline(
-            span=self._span(meta),
+            span=self._cover(children),
             amount=self._number(amount),
             unit=m.DeadlineUnit(_UNITS[str(unit)]),
             description=self._text(rest[0]) if rest else None,
         )
-        return ("deadline", deadline, self._span(meta))
+        return ("deadline", deadline, self._cover(children))
 
     # ------------------------------------------------------------ conditions
 
-    def any_of(self, meta: Meta, children: list[m.Condition]) -> m.AnyOf:
+    def any_of(self, children: list[m.Condition]) -> m.AnyOf:
         left, right = children
         items = (*left.items, right) if isinstance(left, m.AnyOf) else (left, right)
-        return m.AnyOf(span=self._span(meta), items=items)
+        return m.AnyOf(span=self._cover(children), items=items)
 
-    def all_of(self, meta: Meta, children: list[m.Condition]) -> m.AllOf:
+    def all_of(self, children: list[m.Condition]) -> m.AllOf:
         left, right = children
         items = (*left.items, right) if isinstance(left, m.AllOf) else (left, right)
-        return m.AllOf(span=self._span(meta), items=items)
+        return m.AllOf(span=self._cover(children), items=items)
 
-    def negation(self, meta: Meta, children: list[m.Condition]) -> m.Not:
-        return m.Not(span=self._span(meta), item=children[0])
+    def negation(self, children: list[m.Condition]) -> m.Not:
+        return m.Not(span=self._cover(children), item=children[0])
 
-    def is_a(self, meta: Meta, children: list[Token]) -> m.IsA:
+    def is_a(self, children: list[Token]) -> m.IsA:
         return m.IsA(span=self._token_span(children[0]), name=str(children[0]))
 
-    def has_feature(self, meta: Meta, children: list[Token]) -> m.HasFeature:
+    def has_feature(self, children: list[Token]) -> m.HasFeature:
         return m.HasFeature(span=self._token_span(children[0]), name=str(children[0]))
 
-    def truth(self, meta: Meta, children: list[m.FactRef]) -> m.Truth:
+    def truth(self, children: list[m.FactRef]) -> m.Truth:
         return m.Truth(span=children[0].span, fact=children[0])
 
-    def member(self, meta: Meta, children: list[Any]) -> m.Member:
+    def member(self, children: list[Any]) -> m.Member:
         fact, names = children
-        return m.Member(span=self._span(meta), fact=fact, names=tuple(n for n, _ in names))
+        return m.Member(span=self._cover(children), fact=fact, names=tuple(n for n, _ in names))
 
-    def compare(self, meta: Meta, children: list[Any]) -> m.Compare:
+    def compare(self, children: list[Any]) -> m.Compare:
         left, op, right = children
         return m.Compare.model_validate(
-            {"span": self._span(meta), "left": left, "op": str(op), "right": right}
+            {"span": self._cover(children), "left": left, "op": str(op), "right": right}
         )
 
-    def fact_ref(self, meta: Meta, children: list[Any]) -> m.FactRef:
+    def fact_ref(self, children: list[Any]) -> m.FactRef:
         subject, name, *key = children
-        return m.FactRef(
-            span=self._span(meta), subject=subject, name=str(name), key=str(key[0]) if key else None
+        return m.FactRef.model_validate(
+            {
+                "span": self._cover(children),
+                "subject": str(subject),
+                "name": str(name),
+                "key": str(key[0]) if key else None,
+            }
         )
 
-    def number(self, meta: Meta, children: list[Token]) -> m.NumberLit:
+    def number(self, children: list[Token]) -> m.NumberLit:
         return m.NumberLit(span=self._token_span(children[0]), value=self._number(children[0]))
 
-    def parameter_ref(self, meta: Meta, children: list[Token]) -> m.ParamRef:
+    def parameter_ref(self, children: list[Token]) -> m.ParamRef:
         return m.ParamRef(span=self._token_span(children[0]), name=str(children[0]))
+
+
+def _bounds(item: Any, offset: int) -> tuple[int, int, int, int] | None:
+    """Absolute (line, column, end line, end column) of a token (whose lines count from the
+    start of its chunk), a built node, a built field or a list of them."""
+    if isinstance(item, Token):
+        if item.line is None:
+            return None
+        end_line = item.end_line or item.line
+        return (item.line + offset, item.column or 1, end_line + offset, item.end_column or 1)
+    span = None
+    if isinstance(item, m.Node):
+        span = item.span
+    elif isinstance(item, tuple) and item and isinstance(item[-1], Span):
+        span = item[-1]
+    if span is not None:
+        return (span.line, span.col, span.end_line or span.line, span.end_col or span.col)
+    if isinstance(item, list) and item:
+        first, last = _bounds(item[0], offset), _bounds(item[-1], offset)
+        if first and last:
+            return (first[0], first[1], last[2], last[3])
+    return None

@@ -9,14 +9,16 @@ are recognised from the parser state and said in words.
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
-from lark import Lark, Token, Tree
+from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from obligate.diagnostics import Diagnostic, Diagnostics, Severity, Span, did_you_mean
@@ -99,7 +101,7 @@ class Chunk:
 
 @dataclass(frozen=True)
 class ParsedChunk:
-    tree: Tree[Token]
+    tree: Any  # a Lark tree, or what an inline builder made of it
     line_offset: int
 
 
@@ -131,8 +133,11 @@ def parser() -> Lark:
 
 def chunks(text: str) -> Iterator[Chunk]:
     """Cut a file at the lines that open a top-level block (outside triple-quoted text)."""
+    quotes = [m.start() for m in re.finditer('"""', text)]
     starts = [
-        m.start() for m in _BLOCK_START.finditer(text) if not _inside_long_string(text, m.start())
+        m.start()
+        for m in _BLOCK_START.finditer(text)
+        if bisect.bisect_left(quotes, m.start()) % 2 == 0  # not inside triple-quoted text
     ]
     if not starts or starts[0] != 0:
         starts.insert(0, 0)
@@ -142,10 +147,6 @@ def chunks(text: str) -> Iterator[Chunk]:
         piece = text[begin:end]
         yield Chunk(piece, line)
         line += piece.count("\n")
-
-
-def _inside_long_string(text: str, position: int) -> bool:
-    return text.count('"""', 0, position) % 2 == 1
 
 
 def decode(path: str, data: bytes, diagnostics: Diagnostics) -> str | None:
@@ -181,10 +182,19 @@ def decode(path: str, data: bytes, diagnostics: Diagnostics) -> str | None:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def parse(path: str, text: str, diagnostics: Diagnostics) -> list[ParsedChunk]:
-    """Parse every chunk of a file; syntax errors go to ``diagnostics``."""
+def parse(
+    path: str,
+    text: str,
+    diagnostics: Diagnostics,
+    using: Callable[[Chunk], Any] | None = None,
+) -> list[ParsedChunk]:
+    """Parse every chunk of a file; syntax errors go to ``diagnostics``.
+
+    ``using`` parses one chunk; by default the plain parser, giving a syntax tree. The model
+    builder passes a parser that builds model blocks while it parses.
+    """
     parsed: list[ParsedChunk] = []
-    if not _without_comments(text).strip():
+    if not text.strip() or not _without_comments(text).strip():
         diagnostics.warning(
             "W001",
             "this file declares nothing",
@@ -198,7 +208,7 @@ def parse(path: str, text: str, diagnostics: Diagnostics) -> list[ParsedChunk]:
         if _too_deep(path, chunk, diagnostics):
             continue
         try:
-            tree = parser().parse(chunk.text)
+            tree = using(chunk) if using is not None else parser().parse(chunk.text)
         except UnexpectedInput as error:
             diagnostics.items.append(_describe(path, chunk, error))
             continue
@@ -211,6 +221,8 @@ def _without_comments(text: str) -> str:
 
 
 def _too_deep(path: str, chunk: Chunk, diagnostics: Diagnostics) -> bool:
+    if chunk.text.count("(") <= MAX_NESTING:
+        return False  # cannot be deeper than the number of parentheses
     depth = 0
     line = chunk.line_offset + 1
     column = 0
