@@ -277,7 +277,10 @@ def test_concurrent_queries_answer_as_serial_ones(rulebase: RuleBase) -> None:
 
 
 def test_random_queries_on_the_shipped_library_keep_the_contract(rulebase: RuleBase) -> None:
+    # verify=True evaluates every duty in reach and checks the engine against the evaluator
+    verified = RuleBase(rulebase.compiled, cache=False, verify=True)
     for service, user, date in random_queries(rulebase, 300, seed=11):
+        assert verified.determine(service, user, date) == rulebase.determine(service, user, date)
         answer = rulebase.determine(service, user, date)
         for duty in answer.duties:
             assert duty.citation.instrument and duty.citation.provision
@@ -300,3 +303,21 @@ def test_splitting_rules_over_several_rulesets_fires_the_same(
         facts, reach = determiner.facts(query)
         flat = determiner.flatten(facts, reach)
         assert split.fire(flat) == determiner.engine.fire(flat)
+
+
+def test_cached_answers_equal_uncached_on_thousands_of_random_queries(rulebase: RuleBase) -> None:
+    uncached = RuleBase(rulebase.compiled, cache=False, verify=True)
+    queries = random_queries(rulebase, 1500, seed=23)
+    queries += queries[:300]  # repeats: answered from the exact cache
+    for service, user, date in queries:
+        cached_answer = rulebase.determine(service, user, date).to_json()
+        assert cached_answer == uncached.determine(service, user, date).to_json()
+
+
+def test_ages_in_one_band_share_an_answer_class(rulebase: RuleBase) -> None:
+    engine = rulebase._determiner.engine
+    base = {"r_DE": True, "r_EU": True, "p_digital_consent_age": 16.0}
+    thresholds = engine._age_constants
+    assert 16 in thresholds and 40 not in thresholds and 41 not in thresholds
+    assert engine.answer_class({**base, "u_age": 40}) == engine.answer_class({**base, "u_age": 41})
+    assert engine.answer_class({**base, "u_age": 15}) != engine.answer_class({**base, "u_age": 16})

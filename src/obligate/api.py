@@ -30,10 +30,16 @@ UserLike = User | Mapping[str, Any]
 class RuleBase:
     """A compiled rule library: the jurisdiction graph, the duties and the inference rules."""
 
-    def __init__(self, compiled: Compiled, load_seconds: float = 0.0) -> None:
+    def __init__(
+        self,
+        compiled: Compiled,
+        load_seconds: float = 0.0,
+        cache: bool = True,
+        verify: bool = False,
+    ) -> None:
         self.compiled = compiled
         self.load_seconds = load_seconds
-        self._determiner = Determiner(compiled)
+        self._determiner = Determiner(compiled, cache=cache, verify=verify)
 
     @property
     def version(self) -> str:
@@ -102,10 +108,16 @@ class RuleBase:
         return self._determiner.explain(duty_id, self.query(service, user, date))
 
 
-def load(*paths: str | os.PathLike[str], use_cache: bool = True) -> RuleBase:
-    """Compile the rule files under ``paths``; raise ``RuleFileError`` listing every problem."""
+def load(
+    *paths: str | os.PathLike[str], use_cache: bool = True, answer_cache: bool = True
+) -> RuleBase:
+    """Compile the rule files under ``paths``; raise ``RuleFileError`` listing every problem.
+
+    ``use_cache`` reads a compiled library back from disk when its files are unchanged;
+    ``answer_cache`` remembers answers (both are exact: they never change an answer).
+    """
     started = time.perf_counter()
     compiled = compile_paths(list(paths) if paths else ["rules"], use_cache=use_cache)
-    rulebase = RuleBase(compiled)
+    rulebase = RuleBase(compiled, cache=answer_cache)
     rulebase.load_seconds = time.perf_counter() - started
     return rulebase

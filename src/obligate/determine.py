@@ -17,7 +17,15 @@ from obligate import determination as out
 from obligate import model as m
 from obligate.checks import parents
 from obligate.compiler import Compiled
-from obligate.engine import Engine, Normaliser, RulePlan, TooComplex, fact_attribute, safe
+from obligate.engine import (
+    Engine,
+    Normaliser,
+    RulePlan,
+    TooComplex,
+    conjoin,
+    fact_attribute,
+    safe,
+)
 from obligate.evaluate import NEVER, Evaluator, Facts, Outcome
 from obligate.jurisdictions import JurisdictionGraph, ParameterSetting
 from obligate.query import Query
@@ -25,6 +33,7 @@ from obligate.resolve import walk
 from obligate.timeline import Reading, Timeline, protects
 
 DEFAULT_HORIZON_DAYS = 365
+ANSWER_CACHE_SIZE = 10_000
 
 
 class InternalError(RuntimeError):
@@ -52,7 +61,12 @@ class Candidate:
 
 
 class Determiner:
-    def __init__(self, compiled: Compiled) -> None:
+    def __init__(self, compiled: Compiled, cache: bool = True, verify: bool = False) -> None:
+        self.cache = cache
+        # verify: evaluate every duty in reach and check the engine against the evaluator
+        # (tests); otherwise a duty the engine did not fire, on known facts, is skipped.
+        self.verify = verify
+        self._answers: dict[tuple[str, int], out.Determination] = {}
         library = compiled.library
         self.library = library
         self.version = compiled.version
@@ -61,6 +75,7 @@ class Determiner:
         self.duties = {
             d.id: self._info(d) for d in sorted(library.duties.values(), key=lambda d: d.id)
         }
+        self.reads = {d: self._reads(info.condition) for d, info in self.duties.items()}
         self.plan, duty_rules = self._plan()
         self.engine = Engine.shared(f"obligate-{self.version}", self.plan, duty_rules)
         self.by_hook: dict[tuple[str, str], list[str]] = defaultdict(list)
@@ -99,16 +114,16 @@ class Determiner:
         plan = RulePlan()
         for name, definition in sorted(self.library.definitions.items()):
             for positive in (True, False):
-                for conjunction in normaliser.dnf(definition.when, positive):
-                    position = plan.add(conjunction)
+                for rule in normaliser.alternatives(definition.when, positive):
+                    position = plan.add(rule)
                     plan.definition_rules.setdefault(position, []).append((name, positive))
         duty_rules: list[int] = []
         for duty_id, info in self.duties.items():
             positions: list[int] = []
-            for conjunction in normaliser.dnf(info.condition):
+            for derived, expression in normaliser.alternatives(info.condition):
                 for hook in info.hooks:
-                    flag = ("attr", _hook_attribute(hook), "==", True)
-                    positions.append(plan.add(conjunction | {flag}))
+                    flag = ("lit", ("attr", _hook_attribute(hook), "==", True))
+                    positions.append(plan.add((derived, conjoin((expression, flag)))))
             duty_rules.extend(positions)
             self.duties[duty_id] = DutyInfo(
                 info.duty,
@@ -188,8 +203,23 @@ class Determiner:
     def determine(
         self, query: Query, horizon_days: int = DEFAULT_HORIZON_DAYS
     ) -> out.Determination:
+        """The answer for one query. Answers are immutable and depend only on the query and
+        the rule base, so a query asked before is answered from memory."""
+        if not self.cache:
+            return self._determine(query, horizon_days)
+        key = (query.model_dump_json(), horizon_days)
+        answer = self._answers.get(key)
+        if answer is None:
+            answer = self._determine(query, horizon_days)
+            if len(self._answers) >= ANSWER_CACHE_SIZE:
+                self._answers.pop(next(iter(self._answers)), None)
+            self._answers[key] = answer
+        return answer
+
+    def _determine(self, query: Query, horizon_days: int) -> out.Determination:
         facts, reach = self.facts(query)
-        fired = self.engine.fire(self.flatten(facts, reach))
+        flat = self.flatten(facts, reach)
+        fired = self.engine.fire(flat) if self.cache else self.engine.fire_uncached(flat)
         candidates = self._candidates(query, facts, reach, fired)
         applied: list[Candidate] = []
         conditional: list[tuple[Candidate, list[str]]] = []
@@ -237,8 +267,8 @@ class Determiner:
             duties=_sorted(duties, order),
             conditional=_sorted(
                 [
-                    out.ConditionalOut(
-                        **self._duty_out(c, query, facts).model_dump(), depends_on=deps
+                    out.ConditionalOut.model_construct(
+                        **dict(self._duty_out(c, query, facts)), depends_on=deps
                     )
                     for c, deps in conditional
                 ],
@@ -246,7 +276,9 @@ class Determiner:
             ),
             suspended=_sorted(
                 [
-                    out.SuspendedOut(**self._duty_out(c, query, facts).model_dump(), why=why)
+                    out.SuspendedOut.model_construct(
+                        **dict(self._duty_out(c, query, facts)), why=why
+                    )
                     for c, why in suspended
                 ],
                 order,
@@ -259,7 +291,7 @@ class Determiner:
         )
 
     def _candidates(
-        self, query: Query, facts: Facts, reach: tuple[str, ...], fired: set[int]
+        self, query: Query, facts: Facts, reach: tuple[str, ...], fired: frozenset[int]
     ) -> list[Candidate]:
         """Every duty whose territorial hook may reach the query, evaluated."""
         found: dict[str, Candidate] = {}
@@ -277,11 +309,55 @@ class Determiner:
                 known_hook = (
                     hook if (key[0] == "users_in" or facts.established_reach is not None) else None
                 )
+                if (
+                    not self.verify
+                    and known_hook is not None
+                    and not any(p in fired for p in info.positions)
+                    and self._all_known(info, facts)
+                ):
+                    continue  # the engine says no and nothing it reads is unknown
                 found[duty_id] = self._evaluate(info, known_hook, facts, query.date, fired)
         return [found[k] for k in sorted(found)]
 
+    def _all_known(self, info: DutyInfo, facts: Facts) -> bool:
+        for subject, name, key in self.reads[info.duty.id]:
+            if subject == "param":
+                if name not in facts.parameters:
+                    return False
+                continue
+            values = facts.service if subject == "service" else facts.user
+            value = values.get(name)
+            if value is None or (key is not None and key not in value):
+                return False
+        return True
+
+    def _reads(self, condition: m.Condition | None) -> frozenset[tuple[str, str, str | None]]:
+        """Every fact and parameter a condition reads, through its definitions."""
+        found: set[tuple[str, str, str | None]] = set()
+        for leaf in _leaves(condition):
+            if isinstance(leaf, m.IsA) and leaf.name in self.library.definitions:
+                found |= self._reads(self.library.definitions[leaf.name].when)
+            elif isinstance(leaf, m.IsA):
+                found.add(("service", "types", None))
+            elif isinstance(leaf, m.HasFeature):
+                found.add(("service", "features", None))
+            elif isinstance(leaf, (m.Truth, m.Member)):
+                found.add((leaf.fact.subject, leaf.fact.name, leaf.fact.key))
+            elif isinstance(leaf, m.Compare):
+                for operand in (leaf.left, leaf.right):
+                    if isinstance(operand, m.FactRef):
+                        found.add((operand.subject, operand.name, operand.key))
+                    elif isinstance(operand, m.ParamRef):
+                        found.add(("param", operand.name, None))
+        return frozenset(found)
+
     def _evaluate(
-        self, info: DutyInfo, hook: m.Hook | None, facts: Facts, date: dt.date, fired: set[int]
+        self,
+        info: DutyInfo,
+        hook: m.Hook | None,
+        facts: Facts,
+        date: dt.date,
+        fired: frozenset[int],
     ) -> Candidate:
         when = self.evaluator.evaluate(info.duty.when, facts)
         unless = self.evaluator.evaluate(info.duty.unless, facts) if info.duty.unless else NEVER
@@ -320,7 +396,7 @@ class Determiner:
         cites = info.duty.cites
         instrument = info.instrument
         assert cites is not None
-        return out.CitationOut(
+        return out.CitationOut.model_construct(
             instrument=cites.instrument,
             instrument_title=instrument.title if instrument else cites.instrument,
             provision=cites.provision,
@@ -333,7 +409,7 @@ class Determiner:
         hook = candidate.hook
         via = self._via(hook, query)
         deadline = duty.deadline
-        return out.DutyOut(
+        return out.DutyOut.model_construct(
             id=duty.id,
             modality=duty.modality.value,
             title=duty.title,
@@ -344,7 +420,7 @@ class Determiner:
             effective=_iso(info.timeline.effective),
             until=_iso(info.timeline.until),
             status=candidate.reading.status,
-            deadline=out.DeadlineOut(
+            deadline=out.DeadlineOut.model_construct(
                 amount=deadline.amount,
                 unit=deadline.unit.value,
                 hours=round(deadline.hours, 3),
@@ -401,12 +477,12 @@ class Determiner:
     def _upcoming_out(
         self, candidate: Candidate, query: Query, facts: Facts, end: dt.date
     ) -> out.UpcomingOut:
-        base = self._duty_out(candidate, query, facts).model_dump()
+        base = dict(self._duty_out(candidate, query, facts))
         changes = [
             out.ChangeOut(date=d.isoformat(), change=kind, detail=text)  # type: ignore[arg-type]
             for d, kind, text in candidate.info.timeline.changes(query.date, end)
         ]
-        return out.UpcomingOut(**base, changes=changes)
+        return out.UpcomingOut.model_construct(**base, changes=changes)
 
     # ------------------------------------------------------------ explain
 
