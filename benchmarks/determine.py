@@ -21,10 +21,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from synthetic import generate, queries
-
 import obligate
 from obligate.api import RuleBase
+from synthetic import generate, queries
 
 
 def timings(call: Callable[[Any], Any], items: list[Any]) -> list[float]:

@@ -429,7 +429,7 @@ class Determiner:
             )
             if deadline
             else None,
-            scope=info.scope,  # type: ignore[arg-type]
+            scope=info.scope,
             because=self._because(candidate, query, via),
             source=duty.span.location,
             overrides=[t for t, _ in duty.overrides],

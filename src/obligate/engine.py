@@ -2,9 +2,10 @@
 
 Conditions are put in negation normal form, then split into alternatives only where they
 join different derived facts (definitions); and/or over the query fact stay inside one
-durable-rules pattern. Each distinct rule is shared by every duty and definition that has it. Literals are monotonic (a negated fact is a positive test for ``False``; a
-negated definition is its own derived fact ``not:NAME``), so a rule fires exactly when the
-known facts make the condition true, and an unknown fact never makes a rule fire.
+durable-rules pattern. Each distinct rule is shared by every duty and definition that has
+it. Literals are monotonic (a negated fact is a positive test for ``False``; a negated
+definition is its own derived fact ``not:NAME``), so a rule fires exactly when the known
+facts make the condition true, and an unknown fact never makes a rule fire.
 
 durable-rules traps handled here: facts (not events) so one query fact feeds every rule; a
 catch-all rule so no fact goes unhandled; rulesets are process-wide by name, so the name
