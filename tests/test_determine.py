@@ -321,3 +321,18 @@ def test_ages_in_one_band_share_an_answer_class(rulebase: RuleBase) -> None:
     assert 16 in thresholds and 40 not in thresholds and 41 not in thresholds
     assert engine.answer_class({**base, "u_age": 40}) == engine.answer_class({**base, "u_age": 41})
     assert engine.answer_class({**base, "u_age": 15}) != engine.answer_class({**base, "u_age": 16})
+
+
+@pytest.mark.parametrize(
+    ("established_in", "applies"), [("XO", True), ("XA", False), ("XU", False), ("XF-1", True)]
+)
+def test_established_in_membership_follows_the_graph(
+    mini: RuleBase, established_in: str, applies: bool
+) -> None:
+    service = {**PLATFORM, "established_in": established_in}
+    answer = mini.determine(service, {"age": 30, "location": "XA"}, "2026-06-01")
+    assert ("X-FOREIGN-REP" in answer.duty_ids) == applies
+    if applies:
+        duty = next(d for d in answer.duties if d.id == "X-FOREIGN-REP")
+        assert duty.deadline is not None and duty.deadline.hours is None
+        assert duty.deadline.text == "before offering the service"

@@ -217,7 +217,7 @@ def test_cli_test_reports_a_summary_line(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.output.rstrip().endswith("1 passed, 1 failed")
     assert "X-CONSENT should be in `duties` but it is in no list" in result.output
-    assert "coverage: 1 of 11 duties exercised by a case" in result.output
+    assert "coverage: 1 of 12 duties exercised by a case" in result.output
 
 
 def test_cli_test_rejects_a_misspelt_case_key(tmp_path: Path) -> None:

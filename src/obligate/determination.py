@@ -21,9 +21,9 @@ class CitationOut(_Answer):
 
 
 class DeadlineOut(_Answer):
-    amount: float
-    unit: str
-    hours: float
+    amount: float | None
+    unit: str | None
+    hours: float | None
     text: str
     description: str | None
 

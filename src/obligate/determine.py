@@ -422,8 +422,8 @@ class Determiner:
             status=candidate.reading.status,
             deadline=out.DeadlineOut.model_construct(
                 amount=deadline.amount,
-                unit=deadline.unit.value,
-                hours=round(deadline.hours, 3),
+                unit=deadline.unit.value if deadline.unit else None,
+                hours=round(deadline.hours, 3) if deadline.hours is not None else None,
                 text=deadline.text,
                 description=deadline.description,
             )

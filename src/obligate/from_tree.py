@@ -437,6 +437,10 @@ class _Builder(Transformer[Token, list[m.Block]]):
         )
         return ("deadline", deadline, self._cover(children))
 
+    def qualitative_deadline(self, children: list[Token]) -> Field:
+        deadline = m.Deadline(span=self._cover(children), description=self._text(children[0]))
+        return ("deadline", deadline, self._cover(children))
+
     # ------------------------------------------------------------ conditions
 
     def any_of(self, children: list[m.Condition]) -> m.AnyOf:

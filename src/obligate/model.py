@@ -183,17 +183,24 @@ HOURS_PER_UNIT = {
 
 
 class Deadline(Node):
-    amount: float
-    unit: DeadlineUnit
+    """A time limit: an amount and a unit, or only words where the law sets no number
+    ("as soon as reasonably possible")."""
+
+    amount: float | None = None
+    unit: DeadlineUnit | None = None
     description: str | None = None
 
     @property
-    def hours(self) -> float:
+    def hours(self) -> float | None:
         """The deadline in hours, so deadlines in different units compare."""
+        if self.amount is None or self.unit is None:
+            return None
         return self.amount * HOURS_PER_UNIT[self.unit]
 
     @property
     def text(self) -> str:
+        if self.amount is None or self.unit is None:
+            return self.description or ""
         amount = f"{self.amount:g}"
         unit = self.unit.value[:-1] if self.amount == 1 else self.unit.value
         return f"{amount} {unit}"
