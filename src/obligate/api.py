@@ -54,6 +54,11 @@ class RuleBase:
         return dict(self.compiled.library.jurisdictions)
 
     @property
+    def absences(self) -> dict[str, m.Absence]:
+        """Reviewed gaps: (jurisdiction, category) pairs whose law has no duty."""
+        return dict(self.compiled.library.absences)
+
+    @property
     def instruments(self) -> dict[str, m.Instrument]:
         return dict(self.compiled.library.instruments)
 

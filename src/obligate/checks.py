@@ -18,6 +18,7 @@ from obligate.resolve import BUILTIN_LIST_FACTS, Library, walk
 
 def check(library: Library, diagnostics: Diagnostics) -> None:
     for stage in (
+        _absences_contradicted,
         _jurisdiction_cycles,
         _definition_cycles,
         _override_cycles,
@@ -400,3 +401,24 @@ def _parameter_set(
                 ref.span,
                 f"set `{ref.name}:` in the {code} jurisdiction block",
             )
+
+
+def _absences_contradicted(library: Library, diagnostics: Diagnostics) -> None:
+    """An absence says the law has no duty of a category: warn when one is encoded."""
+    for absence in library.absences.values():
+        if absence.checked is None:
+            continue
+        for duty in library.duties.values():
+            hooks = [h.jurisdiction for h in duty.applies_to] or _default_hook(library, duty)
+            if duty.category != absence.category or absence.jurisdiction not in hooks:
+                continue
+            window = validity(library, duty)
+            started = window.effective is None or window.effective <= absence.checked
+            if started and (window.until is None or absence.checked < window.until):
+                diagnostics.warning(
+                    "W503",
+                    f"absence `{absence.id}` says {absence.jurisdiction} has no "
+                    f"{absence.category} duty, but `{duty.id}` is one",
+                    absence.span,
+                    "remove the absence or check the duty's category",
+                )

@@ -301,7 +301,21 @@ class Duty(Node):
     note: str | None = None
 
 
-Block = Jurisdiction | Instrument | Vocabulary | Definition | Duty
+class Absence(Node):
+    """A reviewed gap: the jurisdiction's law has no duty of this category."""
+
+    id: str
+    title: str
+    jurisdiction: str | None = None
+    jurisdiction_span: Span | None = None
+    category: str | None = None
+    category_span: Span | None = None
+    checked: dt.date | None = None
+    cites: Citation | None = None
+    note: str | None = None
+
+
+Block = Jurisdiction | Instrument | Vocabulary | Definition | Duty | Absence
 
 
 class RuleFile(BaseModel):

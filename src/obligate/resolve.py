@@ -29,6 +29,7 @@ class Library:
     categories: dict[str, m.VocabularyEntry] = field(default_factory=dict)
     definitions: dict[str, m.Definition] = field(default_factory=dict)
     duties: dict[str, m.Duty] = field(default_factory=dict)
+    absences: dict[str, m.Absence] = field(default_factory=dict)
 
     def fact(self, ref: m.FactRef) -> m.VocabularyEntry | None:
         return self.facts.get((ref.subject, ref.name))
@@ -51,6 +52,8 @@ def _declare(library: Library, block: m.Block, diagnostics: Diagnostics) -> None
         _unique(library.definitions, block.name, block, "definition", diagnostics)
     elif isinstance(block, m.Duty):
         _unique(library.duties, block.id, block, "duty", diagnostics)
+    elif isinstance(block, m.Absence):
+        _unique(library.absences, block.id, block, "absence", diagnostics)
     elif isinstance(block, m.Vocabulary):
         for entry in block.entries:
             _declare_word(library, entry, diagnostics)
@@ -118,6 +121,8 @@ def resolve(library: Library, diagnostics: Diagnostics) -> None:
         names.definition(definition)
     for duty in library.duties.values():
         names.duty(duty)
+    for absence in library.absences.values():
+        names.absence(absence)
     for name, definition in library.definitions.items():
         if name in library.types:
             diagnostics.error(
@@ -204,6 +209,36 @@ class _Names:
         for condition in (duty.when, duty.unless):
             if condition is not None:
                 self.condition(condition)
+
+    def absence(self, absence: m.Absence) -> None:
+        missing = [
+            f
+            for f, v in (
+                ("jurisdiction", absence.jurisdiction),
+                ("category", absence.category),
+                ("checked", absence.checked),
+            )
+            if v is None
+        ]
+        if missing:
+            self.diagnostics.error(
+                "E115",
+                f"absence `{absence.id}` needs " + ", ".join(f"`{f}:`" for f in missing),
+                absence.span,
+                "say which jurisdiction's law was reviewed, for which category, and when",
+            )
+        if absence.jurisdiction is not None:
+            self.jurisdiction(absence.jurisdiction, absence.jurisdiction_span or absence.span)
+        if absence.category is not None and absence.category not in self.library.categories:
+            self.unknown(
+                "E105",
+                "category",
+                absence.category,
+                absence.category_span or absence.span,
+                self.library.categories,
+            )
+        if absence.cites is not None:
+            self.instrument(absence.cites)
 
     def condition(self, node: m.Condition) -> None:
         for leaf in walk(node):

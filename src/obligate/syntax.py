@@ -27,6 +27,7 @@ MAX_FILE_BYTES = 4 * 1024 * 1024
 MAX_NESTING = 64
 
 TOP_LEVEL = (
+    "absence",
     "jurisdiction",
     "instrument",
     "vocabulary",
@@ -36,7 +37,7 @@ TOP_LEVEL = (
     "permission",
 )
 _BLOCK_START = re.compile(
-    r"^(?:(?:jurisdiction|instrument|definition|obligation|prohibition|permission)"
+    r"^(?:(?:jurisdiction|instrument|definition|obligation|prohibition|permission|absence)"
     r"[ \t]+[^\s:]|vocabulary\b)",
     re.MULTILINE,
 )
@@ -69,6 +70,7 @@ FIELDS = {
         "note",
     ),
     "vocabulary": ("type", "feature", "service", "user", "parameter", "category"),
+    "absence": ("jurisdiction", "category", "checked", "cites", "note"),
 }
 
 # Terminal names as a lawyer would say them.
