@@ -5,6 +5,7 @@ Exit codes: 0 success; 1 rule-file errors or failing cases; 2 a bad query or bad
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -150,16 +151,185 @@ def explain(
 @app.command()
 def graph(
     rules: RulesOption = [Path("rules")],  # noqa: B006
-    output: Annotated[str, typer.Option("--format", help="dot or mermaid")] = "dot",
+    output: Annotated[str, typer.Option("--format", help="dot, mermaid, svg or png")] = "dot",
+    colour_by: Annotated[
+        str | None, typer.Option("--colour-by", help="a parameter, e.g. digital_consent_age")
+    ] = None,
+    date: Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD (for --colour-by)")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="write to this file")] = None,
 ) -> None:
-    """The jurisdiction graph (member_of, part_of, party_to) as DOT or Mermaid."""
+    """The jurisdiction graph (member_of, part_of, party_to) as text or a picture."""
+    from obligate import picture
+
+    if output not in ("dot", "mermaid", "svg", "png"):
+        raise _fail(f"--format: unknown format {output!r}; accepted: dot, mermaid, svg, png", 2)
     rulebase = _load(rules)
-    if output == "dot":
-        typer.echo(rulebase.graph.to_dot(), nl=False)
-    elif output == "mermaid":
-        typer.echo(rulebase.graph.to_mermaid(), nl=False)
+    if colour_by is not None and colour_by not in rulebase.compiled.library.parameters:
+        known = ", ".join(sorted(rulebase.compiled.library.parameters))
+        raise _fail(f"--colour-by: unknown parameter {colour_by!r}; accepted: {known}", 2)
+    day = _day(date) if date else dt.date.today()
+    if output == "mermaid":
+        data: bytes = rulebase.graph.to_mermaid().encode()
     else:
-        raise _fail(f"--format: unknown format {output!r}; accepted: dot, mermaid", 2)
+        text = picture.dot(rulebase, colour_by, day)
+        try:
+            data = text.encode() if output == "dot" else picture.render(text, output)
+        except picture.PictureError as error:
+            raise _fail(f"graph: {error}", 1) from None
+    if out is not None:
+        out.write_bytes(data)
+    elif output == "png":
+        raise _fail("--format png writes binary data: give --out FILE", 2)
+    else:
+        typer.echo(data.decode(), nl=False)
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise _fail(f"--date: {text!r} is not a date; accepted: YYYY-MM-DD", 2) from None
+
+
+MarketsOption = Annotated[str, typer.Option("--markets", help="comma-separated, e.g. DE,FR,GB")]
+
+
+def _markets(text: str) -> list[str]:
+    return [m.strip() for m in text.split(",") if m.strip()]
+
+
+def _emit(text: str, out: Path | None) -> None:
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+
+
+@app.command()
+def compare(
+    markets: MarketsOption,
+    date: DateOption,
+    rules: RulesOption = [Path("rules")],  # noqa: B006
+    service: ServiceOption = None,
+    ages: Annotated[str | None, typer.Option("--ages", help="age range, e.g. 8-17")] = None,
+    output: Annotated[str, typer.Option("--format", help="table, json, md, html, csv")] = "table",
+    out: Annotated[Path | None, typer.Option("--out", help="write to this file")] = None,
+) -> None:
+    """Categories × markets: which duties each market's law imposes, side by side."""
+    from obligate import harmonize, harmonize_report
+
+    renderers = {
+        "table": harmonize_report.compare_table,
+        "md": harmonize_report.compare_markdown,
+        "html": harmonize_report.compare_html,
+        "csv": harmonize_report.compare_csv,
+    }
+    if output not in (*renderers, "json"):
+        raise _fail(f"--format: unknown format {output!r}; accepted: table, json, md, html, csv", 2)
+    rulebase = _load(rules)
+    try:
+        comparison = harmonize.compare(rulebase, _service(service), _markets(markets), date, ages)
+    except QueryError as error:
+        raise _fail(str(error), 2) from None
+    _emit(comparison.to_json() + "\n" if output == "json" else renderers[output](comparison), out)
+
+
+@app.command()
+def baseline(
+    markets: MarketsOption,
+    date: DateOption,
+    rules: RulesOption = [Path("rules")],  # noqa: B006
+    service: ServiceOption = None,
+    ages: Annotated[str | None, typer.Option("--ages", help="age range, e.g. 8-17")] = None,
+    output: Annotated[str, typer.Option("--format", help="table, json, md, html, csv")] = "table",
+    out: Annotated[Path | None, typer.Option("--out", help="write to this file")] = None,
+) -> None:
+    """The strictest common reading across markets, its conflicts and divergence."""
+    from obligate import harmonize, harmonize_report
+
+    if output not in ("table", "json", "md", "html", "csv"):
+        raise _fail(f"--format: unknown format {output!r}; accepted: table, json, md, html, csv", 2)
+    rulebase = _load(rules)
+    try:
+        comparison = harmonize.compare(rulebase, _service(service), _markets(markets), date, ages)
+    except QueryError as error:
+        raise _fail(str(error), 2) from None
+    result = harmonize.baseline(comparison, rulebase)
+    spread = harmonize.divergence(comparison)
+    if output == "json":
+        payload = json.loads(result.to_json())
+        payload["divergence"] = [d.model_dump() for d in spread]
+        _emit(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", out)
+    elif output == "csv":
+        _emit(harmonize_report.baseline_csv(result), out)
+    else:
+        render = {
+            "table": harmonize_report.baseline_text,
+            "md": harmonize_report.baseline_markdown,
+            "html": harmonize_report.baseline_html,
+        }[output]
+        _emit(render(result, spread), out)
+
+
+@app.command()
+def checklist(
+    markets: MarketsOption,
+    launch_date: Annotated[str, typer.Option("--launch-date", help="YYYY-MM-DD")],
+    rules: RulesOption = [Path("rules")],  # noqa: B006
+    service: ServiceOption = None,
+    ages: Annotated[str | None, typer.Option("--ages", help="age range, e.g. 0-17")] = None,
+    output: Annotated[str, typer.Option("--format", help="md, html, csv or json")] = "md",
+    out: Annotated[Path | None, typer.Option("--out", help="write to this file")] = None,
+) -> None:
+    """One item per duty to meet by launch, grouped by category, with the year ahead."""
+    from obligate import harmonize, harmonize_report
+
+    renderers = {
+        "md": harmonize_report.checklist_markdown,
+        "html": harmonize_report.checklist_html,
+        "csv": harmonize_report.checklist_csv,
+    }
+    if output not in (*renderers, "json"):
+        raise _fail(f"--format: unknown format {output!r}; accepted: md, html, csv, json", 2)
+    rulebase = _load(rules)
+    try:
+        result = harmonize.checklist(
+            rulebase, _service(service), _markets(markets), launch_date, ages
+        )
+    except QueryError as error:
+        raise _fail(str(error), 2) from None
+    _emit(result.to_json() + "\n" if output == "json" else renderers[output](result), out)
+
+
+@app.command()
+def diff(
+    old: Annotated[str, typer.Argument(help="old rules: a folder, or FOLDER@GIT-REVISION")],
+    new: Annotated[str, typer.Argument(help="new rules: a folder, or FOLDER@GIT-REVISION")],
+    cases: Annotated[
+        list[Path] | None, typer.Option("--casebook", help="casebook to re-run on both")
+    ] = None,
+    output: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+) -> None:
+    """Duties added, removed and changed, and the casebook answers that move."""
+    from obligate import diff as rule_diff
+
+    with rule_diff.temporary_workdir() as work:
+        try:
+            old_path = rule_diff.checkout(old, Path(work))
+            new_path = rule_diff.checkout(new, Path(work))
+        except rule_diff.DiffError as error:
+            raise _fail(f"diff: {error}", 2) from None
+        old_rules, new_rules = _load([old_path]), _load([new_path])
+        try:
+            loaded = (
+                casebook.load_cases(cases or [Path("casebook")])
+                if (cases or Path("casebook").is_dir())
+                else []
+            )
+        except casebook.CasebookError as error:
+            raise _fail(f"casebook error:\n{error}", 1) from None
+        result = rule_diff.diff(old_rules, new_rules, loaded)
+    typer.echo(result.to_json() if output == "json" else rule_diff.diff_text(result), nl=False)
 
 
 @app.command("test")

@@ -103,11 +103,18 @@ class JurisdictionGraph:
                     changes.append((value.since, setting))
         return sorted(changes, key=lambda c: (c[0], c[1].name, c[1].origin))
 
-    def to_dot(self) -> str:
+    def to_dot(self, painted: dict[str, tuple[str, str]] | None = None) -> str:
+        """DOT text; ``painted`` maps a code to (an extra label line, a fill colour)."""
+        painted = painted or {}
         lines = ["digraph jurisdictions {", "  rankdir=BT;", "  node [shape=box];"]
         for code in sorted(self.nodes):
             label = f"{code}\\n{_escape(self.nodes[code].name)}"
-            lines.append(f'  "{code}" [label="{label}"];')
+            style = ""
+            if code in painted:
+                extra, fill = painted[code]
+                label += f"\\n{_escape(extra)}"
+                style = f', style=filled, fillcolor="{fill}"'
+            lines.append(f'  "{code}" [label="{label}"{style}];')
         for child, parent, data in sorted(self.graph.edges(data=True)):
             lines.append(f'  "{child}" -> "{parent}" [label="{data["kind"]}"];')
         lines.append("}")

@@ -1,0 +1,171 @@
+"""Rule diffs between folders and git revisions; the jurisdiction graph as pictures."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from obligate.cli import app
+
+MINI = Path(__file__).parent / "fixtures" / "mini"
+CASE = """cases:
+  - id: consent-xa-12
+    note: a 12-year-old in XA needs parental consent
+    source: tests/fixtures/mini/world.obl (test fixture)
+    query: {user: {age: 12, location: XA}, date: 2026-06-01}
+    want_duties: [X-CONSENT]
+"""
+
+
+def changed_copy(tmp_path: Path) -> tuple[Path, Path, Path]:
+    old, new = tmp_path / "old", tmp_path / "new"
+    shutil.copytree(MINI, old)
+    shutil.copytree(MINI, new)
+    text = (new / "world.obl").read_text()
+    text = text.replace(
+        'digital_consent_age: 13 under X-DATA "Art. 8"',
+        'digital_consent_age: 12 under X-DATA "Art. 8"',
+    )
+    text = text.replace(
+        '  deadline: 1 year "after designation, then yearly"',
+        '  deadline: 6 months "after designation, then yearly"',
+    )
+    text = text.replace("obligation X-BILL-MINAGE", "obligation X-BILL-MINAGE-2")
+    (new / "world.obl").write_text(text)
+    cases = tmp_path / "cases.yaml"
+    cases.write_text(CASE)
+    return old, new, cases
+
+
+def test_diff_of_two_folders_lists_duty_and_casebook_changes(tmp_path: Path) -> None:
+    old, new, cases = changed_copy(tmp_path)
+    result = CliRunner().invoke(app, ["diff", str(old), str(new), "--casebook", str(cases)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "+ added   X-BILL-MINAGE-2" in lines
+    assert "- removed X-BILL-MINAGE" in lines
+    assert "~ duty X-RISK" in lines
+    assert "    deadline.amount: 1.0 -> 6.0" in lines
+    assert "    deadline.unit: 'years' -> 'months'" in lines
+    assert any("consent-xa-12 (was passing, now failing)" in line for line in lines)
+    assert "    duties: -X-CONSENT" in lines
+
+
+def test_diff_reads_git_revisions_of_one_folder(tmp_path: Path) -> None:
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    repo = tmp_path / "repo"
+    shutil.copytree(MINI, repo / "rules")
+
+    def git(*args: str) -> None:
+        subprocess.run(
+            ["git", "-C", str(repo), *args],
+            check=True,
+            capture_output=True,
+            env={
+                **os.environ,
+                "GIT_AUTHOR_NAME": "t",
+                "GIT_AUTHOR_EMAIL": "t@t",
+                "GIT_COMMITTER_NAME": "t",
+                "GIT_COMMITTER_EMAIL": "t@t",
+            },
+        )
+
+    git("init", "-q")
+    git("add", ".")
+    git("commit", "-qm", "first")
+    world = repo / "rules" / "world.obl"
+    world.write_text(
+        world.read_text().replace(
+            '"Parental consent below the consent age"', '"Verifiable parental consent"'
+        )
+    )
+    result = CliRunner().invoke(
+        app,
+        [
+            "diff",
+            f"{repo / 'rules'}@HEAD",
+            str(repo / "rules"),
+            "--casebook",
+            str(tmp_path / "none.yaml"),
+        ],
+    )
+    assert result.exit_code == 1 and "casebook error" in result.output  # missing casebook
+    (tmp_path / "cases.yaml").write_text(CASE)
+    result = CliRunner().invoke(
+        app,
+        [
+            "diff",
+            f"{repo / 'rules'}@HEAD",
+            str(repo / "rules"),
+            "--casebook",
+            str(tmp_path / "cases.yaml"),
+            "--format",
+            "json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert '"title"' in result.output and "Verifiable parental consent" in result.output
+
+
+def test_diff_of_an_unknown_revision_is_a_clear_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["diff", f"{MINI}@no-such-revision", str(MINI)])
+    assert result.exit_code == 2
+    assert "diff:" in result.output
+
+
+def test_graph_dot_can_be_coloured_by_a_parameter() -> None:
+    result = CliRunner().invoke(
+        app,
+        [
+            "graph",
+            "--rules",
+            str(MINI),
+            "--format",
+            "dot",
+            "--colour-by",
+            "digital_consent_age",
+            "--date",
+            "2026-06-01",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert 'digital_consent_age 13", style=filled' in result.output
+    assert '"XO" [label="XO\\nOutside"];' in result.output  # no value: not painted
+
+
+def test_graph_unknown_parameter_is_rejected() -> None:
+    result = CliRunner().invoke(app, ["graph", "--rules", str(MINI), "--colour-by", "consent"])
+    assert result.exit_code == 2
+    assert "digital_consent_age" in result.output
+
+
+@pytest.mark.parametrize("fmt", ["svg", "png"])
+def test_graph_pictures_are_drawn_by_graphviz(tmp_path: Path, fmt: str) -> None:
+    if shutil.which("dot") is None:
+        if os.environ.get("OBLIGATE_REQUIRE_SERVICES"):
+            pytest.fail("graphviz is required in CI (OBLIGATE_REQUIRE_SERVICES is set)")
+        pytest.skip("graphviz is not installed here; .ci/run installs it")
+    out = tmp_path / f"graph.{fmt}"
+    result = CliRunner().invoke(
+        app,
+        [
+            "graph",
+            "--rules",
+            str(MINI),
+            "--format",
+            fmt,
+            "--colour-by",
+            "digital_consent_age",
+            "--out",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    data = out.read_bytes()
+    assert data.startswith(b"<?xml" if fmt == "svg" else b"\x89PNG")
