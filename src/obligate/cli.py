@@ -212,6 +212,9 @@ def compare(
     rules: RulesOption = [Path("rules")],  # noqa: B006
     service: ServiceOption = None,
     ages: Annotated[str | None, typer.Option("--ages", help="age range, e.g. 8-17")] = None,
+    categories: Annotated[
+        str | None, typer.Option("--categories", help="only these, comma-separated")
+    ] = None,
     output: Annotated[str, typer.Option("--format", help="table, json, md, html, csv")] = "table",
     out: Annotated[Path | None, typer.Option("--out", help="write to this file")] = None,
 ) -> None:
@@ -228,7 +231,14 @@ def compare(
         raise _fail(f"--format: unknown format {output!r}; accepted: table, json, md, html, csv", 2)
     rulebase = _load(rules)
     try:
-        comparison = harmonize.compare(rulebase, _service(service), _markets(markets), date, ages)
+        comparison = harmonize.compare(
+            rulebase,
+            _service(service),
+            _markets(markets),
+            date,
+            ages,
+            _markets(categories) if categories else None,
+        )
     except QueryError as error:
         raise _fail(str(error), 2) from None
     _emit(comparison.to_json() + "\n" if output == "json" else renderers[output](comparison), out)

@@ -163,6 +163,26 @@ def _check_markets(rulebase: RuleBase, markets: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(markets))
 
 
+def _check_categories(rulebase: RuleBase, wanted: Sequence[str] | None) -> list[str]:
+    known = rulebase.compiled.library.categories
+    if not wanted:
+        return sorted(known)
+    errors = [
+        FieldError(
+            field="categories",
+            value=c,
+            message="unknown category",
+            accepted=", ".join(sorted(known)),
+            hint=did_you_mean(c, known),
+        )
+        for c in wanted
+        if c not in known
+    ]
+    if errors:
+        raise QueryError(errors)
+    return sorted(dict.fromkeys(wanted))
+
+
 def parse_ages(text: str | None) -> tuple[int, int]:
     """``"8-17"`` to (8, 17)."""
     if not text:
@@ -269,13 +289,14 @@ def compare(
     markets: Sequence[str],
     date: dt.date | str,
     ages: tuple[int, int] | str | None = None,
+    categories: Sequence[str] | None = None,
 ) -> Comparison:
     """The categories × markets matrix for one service on one date."""
     markets = _check_markets(rulebase, markets)
     day = _date(date)
     low, high = parse_ages(ages) if not isinstance(ages, tuple) else ages
     bands = age_bands(thresholds(rulebase, markets, day), low, high)
-    categories = sorted(rulebase.compiled.library.categories)
+    categories = _check_categories(rulebase, categories)
     cells: dict[str, dict[str, Cell]] = {c: {} for c in categories}
     for market in markets:
         answers = [

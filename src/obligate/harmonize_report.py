@@ -64,7 +64,9 @@ def cell_text(cell: Cell, width: int | None = None) -> str:
 
 def compare_table(comparison: Comparison, width: int = 200) -> str:
     buffer = io.StringIO()
-    console = Console(file=buffer, width=width, force_terminal=False, color_system=None)
+    console = Console(
+        file=buffer, width=width, force_terminal=False, color_system=None, markup=False
+    )
     bands = ", ".join(b.label for b in comparison.bands)
     console.print(
         f"Comparison on {comparison.date} · age bands from the law: {bands} · "
@@ -76,7 +78,8 @@ def compare_table(comparison: Comparison, width: int = 200) -> str:
         grid.add_column(market)
     for category in comparison.categories:
         grid.add_row(
-            category, *(cell_text(comparison.cell(category, m)) for m in comparison.markets)
+            category,
+            *(cell_text(comparison.cell(category, m)) for m in comparison.markets),
         )
     console.print(grid)
     return buffer.getvalue()

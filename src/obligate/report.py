@@ -40,7 +40,9 @@ def _header(answer: Determination) -> str:
 
 def table(answer: Determination, width: int = 140) -> str:
     buffer = io.StringIO()
-    console = Console(file=buffer, width=width, force_terminal=False, color_system=None)
+    console = Console(
+        file=buffer, width=width, force_terminal=False, color_system=None, markup=False
+    )
     console.print(_header(answer))
     parameters = ", ".join(f"{n} {p.value} (from {p.from_})" for n, p in answer.parameters.items())
     if parameters:
