@@ -244,3 +244,8 @@ def test_compare_json_is_the_model(rulebase: RuleBase) -> None:
     comparison = harmonize.compare(rulebase, SERVICE, MARKETS, "2026-06-01")
     data = json.loads(comparison.to_json())
     assert data["cells"]["takedown"]["XF-1"]["duties"][0]["id"] == "XF-TAKEDOWN"
+
+
+def test_the_documented_checklist_schema_is_the_model() -> None:
+    documented = json.loads((Path("docs") / "checklist.schema.json").read_text())
+    assert documented == harmonize.Checklist.model_json_schema()
