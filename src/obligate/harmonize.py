@@ -407,19 +407,26 @@ def ages_in_words(found: list[AgeBand], bands: list[AgeBand], scope: str = "user
 
 
 def _absence(rulebase: RuleBase, market: str, category: str, day: dt.date) -> str | None:
-    """An absence holds for a market when every place whose law reaches it and has law of
-    its own was reviewed for this category."""
-    with_law = {i.jurisdiction for i in rulebase.instruments.values()}
+    """An absence holds for a market when the market itself, and every place above it whose
+    law imposes platform duties in the library, was reviewed for this category (treaties
+    that bind only states do not count)."""
+    with_duties = {
+        place for duty in rulebase.duties.values() for place in _duty_places(rulebase, duty)
+    }
     reviewed = {
         (a.jurisdiction, a.category): a.id
         for a in rulebase.absences.values()
         if a.checked is not None and a.checked <= day
     }
-    places = [p for p in rulebase.graph.reach(market) if p in with_law or p == market]
+    places = [p for p in rulebase.graph.reach(market) if p in with_duties or p == market]
     found = [reviewed.get((p, category)) for p in places]
     if found and all(found):
         return ", ".join(a for a in found if a)
     return None
+
+
+def _duty_places(rulebase: RuleBase, duty: m.Duty) -> set[str]:
+    return {h.jurisdiction for h in duty.applies_to} or _instrument_place(rulebase, duty)
 
 
 def _parameters(
