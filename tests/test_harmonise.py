@@ -46,11 +46,21 @@ COMMANDS = {
     "compare": ["compare", "--markets", ",".join(MARKETS), "--date", "2026-06-01"],
     "baseline": ["baseline", "--markets", ",".join(MARKETS), "--date", "2026-06-01"],
     "checklist": ["checklist", "--markets", ",".join(MARKETS), "--launch-date", "2026-06-01"],
+    "checklist-by-exposure": [
+        "checklist",
+        "--markets",
+        ",".join(MARKETS),
+        "--launch-date",
+        "2026-06-01",
+        "--sort",
+        "exposure",
+    ],
 }
 FORMATS = {
     "compare": ["table", "json", "md", "html", "csv"],
     "baseline": ["table", "json", "md", "html", "csv"],
     "checklist": ["md", "html", "csv", "json"],
+    "checklist-by-exposure": ["md"],
 }
 CASES = [(command, fmt) for command, formats in FORMATS.items() for fmt in formats]
 
@@ -249,3 +259,20 @@ def test_compare_json_is_the_model(rulebase: RuleBase) -> None:
 def test_the_documented_checklist_schema_is_the_model() -> None:
     documented = json.loads((Path("docs") / "checklist.schema.json").read_text())
     assert documented == harmonize.Checklist.model_json_schema()
+
+
+def test_checklist_by_exposure_puts_the_highest_ceilings_first(rulebase: RuleBase) -> None:
+    result = harmonize.checklist(rulebase, SERVICE, MARKETS, "2026-06-01", sort="exposure")
+    instruments = [item.citation.instrument for item in result.items]
+    # 6% of worldwide turnover, then 4% (or 20m EUR), then a per-violation amount, then none
+    first = {name: instruments.index(name) for name in ("X-PLATFORM", "X-DATA", "XF-SAFETY")}
+    assert first["X-PLATFORM"] < first["X-DATA"] < first["XF-SAFETY"]
+    assert instruments[-1] == "X-KIDS"  # no enforcement block: not encoded, last
+    item = next(i for i in result.items if i.citation.instrument == "X-PLATFORM")
+    assert item.enforcement == "Union Platform Authority · 6% of worldwide turnover"
+
+
+def test_compare_cells_say_who_enforces(rulebase: RuleBase) -> None:
+    comparison = harmonize.compare(rulebase, SERVICE, MARKETS, "2026-06-01")
+    [duty] = comparison.cell("takedown", "XF-1").duties
+    assert duty.enforcement.startswith("Federation Safety Commissioner · 500,000 USD")

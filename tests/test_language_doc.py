@@ -34,6 +34,11 @@ def test_the_language_page_has_an_example_of_every_block() -> None:
         "from 20",
         "parties:",
         "part_of:",
+        "term child",
+        "enforcement ",
+        "terms:",
+        "whichever is greater",
+        "none in this law",
     ):
         assert keyword in text, keyword
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from obligate import model as m
@@ -20,8 +20,10 @@ from obligate.compiler import Compiled, compile_paths
 from obligate.determination import Determination, Explanation
 from obligate.determine import DEFAULT_HORIZON_DAYS, Determiner
 from obligate.diagnostics import Diagnostic, did_you_mean
+from obligate.enforcement import EnforcementOut, enforcement_of
 from obligate.jurisdictions import JurisdictionGraph
 from obligate.query import FieldError, Query, QueryError, Service, User, build_query
+from obligate.terms import Glossary, default_markets, glossary, parse_date
 
 ServiceLike = Service | Mapping[str, Any] | None
 UserLike = User | Mapping[str, Any]
@@ -61,6 +63,30 @@ class RuleBase:
     @property
     def instruments(self) -> dict[str, m.Instrument]:
         return dict(self.compiled.library.instruments)
+
+    @property
+    def terms(self) -> dict[str, list[m.Term]]:
+        """Each canonical term of the vocabulary with every law's definition of it."""
+        found: dict[str, list[m.Term]] = {name: [] for name in self.compiled.library.terms}
+        for term in self.compiled.library.term_definitions:
+            found.setdefault(term.name, []).append(term)
+        return found
+
+    def glossary(
+        self,
+        terms: Sequence[str] | None = None,
+        markets: Sequence[str] | None = None,
+        date: dt.date | str | None = None,
+    ) -> Glossary:
+        """Each term's definition in each market on a date, side by side, with the attributes
+        on which the markets differ. Raise ``QueryError`` for an unknown term or market."""
+        library = self.compiled.library
+        chosen = list(markets) if markets else default_markets(library)
+        return glossary(library, self.graph, terms, chosen, parse_date(date))
+
+    def enforcement(self, instrument_id: str) -> EnforcementOut:
+        """Who enforces an instrument, and its penalty ceilings."""
+        return enforcement_of(self.compiled.library, instrument_id)
 
     @property
     def graph(self) -> JurisdictionGraph:

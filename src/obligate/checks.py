@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from obligate import model as m
-from obligate.diagnostics import Diagnostics, Span
+from obligate.diagnostics import Diagnostics, Span, did_you_mean
 from obligate.resolve import BUILTIN_LIST_FACTS, Library, walk
 
 
@@ -26,6 +26,7 @@ def check(library: Library, diagnostics: Diagnostics) -> None:
         _types,
         _never_holds,
         _parameters_reachable,
+        _term_attributes,
     ):
         stage(library, diagnostics)
 
@@ -422,3 +423,53 @@ def _absences_contradicted(library: Library, diagnostics: Diagnostics) -> None:
                     absence.span,
                     "remove the absence or check the duty's category",
                 )
+
+
+# ---------------------------------------------------------------- defined terms
+
+_WRITTEN = {"number": "a number", "text": "quoted text", "name": "a name"}
+_EXPECTED = {
+    m.AttributeType.NUMBER: ("number", "a number, such as 18"),
+    m.AttributeType.BOOLEAN: ("name", "true or false"),
+    m.AttributeType.TEXT: ("text", 'quoted text, such as "actual knowledge"'),
+    m.AttributeType.ONE_OF: ("name", "one of the names the vocabulary lists"),
+}
+
+
+def _term_attributes(library: Library, diagnostics: Diagnostics) -> None:
+    """Each attribute of a term holds the kind of value its declaration says."""
+    for term in library.term_definitions:
+        _window(term.effective, term.until, term.span, diagnostics)
+        for value in term.attributes:
+            declared = library.attributes.get(value.name)
+            if declared is not None and declared.attribute_type is not None:
+                _attribute_value(declared, value, diagnostics)
+
+
+def _attribute_value(
+    declared: m.VocabularyEntry, value: m.AttributeValue, diagnostics: Diagnostics
+) -> None:
+    assert declared.attribute_type is not None
+    kind, accepted = _EXPECTED[declared.attribute_type]
+    if value.kind != kind:
+        diagnostics.error(
+            "E407",
+            f"`{value.name}` holds {accepted.split(',')[0]}, but its value here is "
+            f"{_WRITTEN[value.kind]} ({value.shown})",
+            value.value_span or value.span,
+            f"write {accepted}" + (f": {', '.join(declared.choices)}" if declared.choices else ""),
+        )
+        return
+    if declared.attribute_type is m.AttributeType.BOOLEAN:
+        choices: tuple[str, ...] = ("true", "false")
+    elif declared.attribute_type is m.AttributeType.ONE_OF:
+        choices = declared.choices
+    else:
+        return
+    if value.text not in choices:
+        diagnostics.error(
+            "E414",
+            f"`{value.text}` is not a value of `{value.name}`",
+            value.value_span or value.span,
+            did_you_mean(value.text or "", choices) or f"write one of: {', '.join(choices)}",
+        )

@@ -28,7 +28,7 @@ from obligate.resolve import Library, gather, resolve
 from obligate.syntax import decode, grammar_text
 
 PRELUDE_NAME = "<obligate>/prelude.obl"
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
 @dataclass(frozen=True)

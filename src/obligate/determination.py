@@ -28,6 +28,20 @@ class DeadlineOut(_Answer):
     description: str | None
 
 
+class TermOut(_Answer):
+    """A defined term a duty rests on (or a glossary row): one law's definition of it."""
+
+    term: str  # the canonical name (child, csam, ...)
+    word: str  # the law's own word for it
+    jurisdiction: str
+    wording: Literal["quote", "paraphrase", "none"]
+    text: str  # the quotation, the paraphrase, or why the law has no definition
+    citation: CitationOut
+    attributes: dict[str, bool | int | float | str] = {}
+    status: str = "in_force"
+    source: str
+
+
 class DutyOut(_Answer):
     id: str
     modality: Literal["obligation", "prohibition", "permission"]
@@ -45,6 +59,7 @@ class DutyOut(_Answer):
     source: str
     overrides: list[str] = []
     note: str | None = None
+    terms: list[TermOut] = []  # filled by terms.terms_for_duty
 
 
 class ConditionalOut(DutyOut):

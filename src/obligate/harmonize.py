@@ -21,6 +21,7 @@ from obligate import model as m
 from obligate.api import RuleBase, ServiceLike
 from obligate.determination import CitationOut, DeadlineOut, Determination, DutyOut
 from obligate.diagnostics import did_you_mean
+from obligate.enforcement import EnforcementOut, enforcement_of, exposure_key
 from obligate.query import FieldError, QueryError
 
 CellState = Literal[
@@ -50,6 +51,7 @@ class AgeBand(_Model):
 
 class CellDuty(_Model):
     id: str
+    enforcement: str = ""  # who enforces the instrument, and its penalty ceilings
     modality: str
     title: str
     jurisdiction: str
@@ -298,13 +300,16 @@ def compare(
     bands = age_bands(thresholds(rulebase, markets, day), low, high)
     categories = _check_categories(rulebase, categories)
     cells: dict[str, dict[str, Cell]] = {c: {} for c in categories}
+    enforcement = _Enforcement(rulebase)
     for market in markets:
         answers = [
             (band, rulebase.determine(service, {"age": band.low, "location": market}, day))
             for band in bands
         ]
         for category in categories:
-            cells[category][market] = _cell(rulebase, market, category, answers, bands, day)
+            cells[category][market] = _cell(
+                rulebase, market, category, answers, bands, day, enforcement
+            )
     return Comparison(
         version=rulebase.version,
         date=day.isoformat(),
@@ -322,6 +327,7 @@ def _cell(
     answers: list[tuple[AgeBand, Determination]],
     bands: list[AgeBand],
     day: dt.date,
+    enforcement: _Enforcement,
 ) -> Cell:
     applying: dict[str, tuple[DutyOut, list[AgeBand]]] = {}
     conditional: set[str] = set()
@@ -340,7 +346,7 @@ def _cell(
         suspended.update(
             d.id for d in answer.suspended if d.category == category and d.jurisdiction in own
         )
-    duties = [_cell_duty(duty, found, bands) for duty, found in applying.values()]
+    duties = [_cell_duty(duty, found, bands, enforcement) for duty, found in applying.values()]
     duties.sort(key=lambda d: (d.modality, d.id))
     modalities = {d.modality for d in duties}
     absence = None
@@ -373,9 +379,12 @@ def _state(modalities: set[str], open_duties: bool, absent: bool) -> CellState:
     return "no duty in this law" if absent else "not encoded"
 
 
-def _cell_duty(duty: DutyOut, found: list[AgeBand], bands: list[AgeBand]) -> CellDuty:
+def _cell_duty(
+    duty: DutyOut, found: list[AgeBand], bands: list[AgeBand], enforcement: _Enforcement
+) -> CellDuty:
     return CellDuty(
         id=duty.id,
+        enforcement=enforcement.line(duty.citation.instrument),
         modality=duty.modality,
         title=duty.title,
         jurisdiction=duty.jurisdiction,
@@ -631,6 +640,7 @@ class ChecklistChange(_Model):
 
 class ChecklistItem(_Model):
     id: str
+    enforcement: str = ""  # who enforces the instrument, and its penalty ceilings
     title: str
     category: str
     modality: str
@@ -659,9 +669,31 @@ class Checklist(_Model):
     coming: list[ChecklistItem]  # duties that start within the year after launch
     watch: list[WatchItem]  # suspended duties and open questions
     categories: list[str]
+    sort: Literal["category", "exposure"] = "category"
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2)
+
+
+class _Enforcement:
+    """Each instrument's enforcement line, read once per comparison or checklist."""
+
+    def __init__(self, rulebase: RuleBase) -> None:
+        self.rulebase = rulebase
+        self.found: dict[str, EnforcementOut] = {}
+
+    def of(self, instrument: str) -> EnforcementOut:
+        if instrument not in self.found:
+            self.found[instrument] = enforcement_of(self.rulebase, instrument)
+        return self.found[instrument]
+
+    def line(self, instrument: str) -> str:
+        """Who enforces, and the ceilings in short: "Ofcom · 10% of worldwide turnover; ..."."""
+        found = self.of(instrument)
+        who = ", ".join(r.name for r in found.regulators) or f"regulator {found.regulator_state}"
+        if found.penalty_state != "given":
+            return f"{who} · penalties {found.penalty_state}"
+        return f"{who} · {found.exposure.text}"
 
 
 def checklist(
@@ -670,12 +702,17 @@ def checklist(
     markets: Sequence[str],
     launch_date: dt.date | str,
     ages: tuple[int, int] | str | None = None,
+    sort: Literal["category", "exposure"] = "category",
 ) -> Checklist:
-    """One item per duty to meet by launch, with what changes in the next 12 months."""
+    """One item per duty to meet by launch, with what changes in the next 12 months.
+
+    ``sort="exposure"`` puts the items whose law carries the highest penalty ceilings first
+    (see ``obligate.enforcement.exposure_key``); the default groups them by category."""
     markets = _check_markets(rulebase, markets)
     day = _date(launch_date)
     low, high = parse_ages(ages) if not isinstance(ages, tuple) else ages
     bands = age_bands(thresholds(rulebase, markets, day), low, high)
+    enforcement = _Enforcement(rulebase)
     items: dict[str, _Record] = {}
     coming: dict[str, _Record] = {}
     watch: dict[tuple[str, str], WatchItem] = {}
@@ -707,10 +744,11 @@ def checklist(
         version=rulebase.version,
         launch_date=day.isoformat(),
         markets=markets,
-        items=_items(items),
-        coming=_items({k: v for k, v in coming.items() if k not in items}),
+        items=_items(items, enforcement, sort),
+        coming=_items({k: v for k, v in coming.items() if k not in items}, enforcement, sort),
         watch=sorted(watch.values(), key=lambda w: (w.category, w.id, w.market)),
         categories=sorted(rulebase.compiled.library.categories),
+        sort=sort,
     )
 
 
@@ -755,7 +793,9 @@ def _watch(watch: dict[tuple[str, str], WatchItem], market: str, answer: Determi
         )
 
 
-def _items(records: dict[str, _Record]) -> list[ChecklistItem]:
+def _items(
+    records: dict[str, _Record], enforcement: _Enforcement, sort: str
+) -> list[ChecklistItem]:
     result = []
     for duty_id, record in records.items():
         duty = record.duty
@@ -763,6 +803,7 @@ def _items(records: dict[str, _Record]) -> list[ChecklistItem]:
         result.append(
             ChecklistItem(
                 id=duty_id,
+                enforcement=enforcement.line(duty.citation.instrument),
                 title=duty.title,
                 category=duty.category,
                 modality=duty.modality,
@@ -773,6 +814,11 @@ def _items(records: dict[str, _Record]) -> list[ChecklistItem]:
                 source=duty.source,
                 changes=sorted(record.changes.values(), key=lambda c: (c.date, c.market)),
             )
+        )
+    if sort == "exposure":
+        return sorted(
+            result,
+            key=lambda i: (exposure_key(enforcement.of(i.citation.instrument)), i.category, i.id),
         )
     return sorted(result, key=lambda i: (i.category, i.id))
 

@@ -118,6 +118,7 @@ def compare_csv(comparison: Comparison) -> str:
             "url",
             "deadline_hours",
             "parameters",
+            "enforcement",
         ]
     )
     for category in comparison.categories:
@@ -140,6 +141,7 @@ def compare_csv(comparison: Comparison) -> str:
                         duty.citation.url or "",
                         "" if hours is None else f"{hours:g}",
                         parameters,
+                        duty.enforcement,
                     ]
                 )
     return buffer.getvalue()
@@ -197,7 +199,8 @@ def compare_html(comparison: Comparison) -> str:
         for market in comparison.markets:
             cell = comparison.cell(category, market)
             duties = "".join(
-                f'<div><span class="id">{html.escape(d.id)}</span> '
+                f'<div title="{html.escape(d.enforcement)}">'
+                f'<span class="id">{html.escape(d.id)}</span> '
                 f"{_citation_link(d.citation.instrument, d.citation.provision, d.citation.url)}"
                 f"{'' if d.ages == 'all ages' else f' <small>[{html.escape(d.ages)}]</small>'}"
                 "</div>"
@@ -355,8 +358,17 @@ def _item_lines(item: ChecklistItem) -> list[str]:
         f"  - {item.citation.instrument} {item.citation.provision}{deadline}",
         f"  - markets: {markets}",
     ]
+    if item.enforcement:
+        lines.append(f"  - enforcement: {item.enforcement}")
     lines += [f"  - {c.date} [{c.market}]: {c.detail}" for c in item.changes]
     return lines
+
+
+def _sections(checklist: Checklist) -> list[tuple[str, list[ChecklistItem]]]:
+    """Items by category, or one list by exposure when the checklist is sorted that way."""
+    if checklist.sort == "exposure":
+        return [("By exposure (highest penalty ceilings first)", checklist.items)]
+    return list(group_by_category(checklist.items).items())
 
 
 def checklist_markdown(checklist: Checklist) -> str:
@@ -365,8 +377,8 @@ def checklist_markdown(checklist: Checklist) -> str:
         f"Markets: {', '.join(checklist.markets)} · {len(checklist.items)} duties to meet "
         f"by launch · rule base `{checklist.version}`\n",
     ]
-    for category, items in group_by_category(checklist.items).items():
-        lines.append(f"## {category}\n")
+    for title, items in _sections(checklist):
+        lines.append(f"## {title}\n")
         for item in items:
             lines += _item_lines(item)
         lines.append("")
@@ -397,6 +409,7 @@ def checklist_csv(checklist: Checklist) -> str:
             "url",
             "deadline",
             "changes_next_12_months",
+            "enforcement",
         ]
     )
     for section, items in (("by launch", checklist.items), ("coming", checklist.coming)):
@@ -414,6 +427,7 @@ def checklist_csv(checklist: Checklist) -> str:
                     item.citation.url or "",
                     item.deadline.text if item.deadline else "",
                     "; ".join(f"{c.date} {c.market}: {c.detail}" for c in item.changes),
+                    item.enforcement,
                 ]
             )
     for watch in checklist.watch:
@@ -430,6 +444,7 @@ def checklist_csv(checklist: Checklist) -> str:
                 watch.citation.url or "",
                 "",
                 watch.why,
+                "",
             ]
         )
     return buffer.getvalue()
@@ -451,15 +466,21 @@ def _item_html(item: ChecklistItem) -> str:
     return (
         f'<div class="item"><h3><span class="box"></span>{html.escape(item.title)}</h3>'
         f'<div><span class="id">{html.escape(item.id)}</span> · {html.escape(item.modality)}'
-        f" · {link}{deadline}</div><div><small>markets: {markets}</small></div>{changes}</div>"
+        f" · {link}{deadline}</div><div><small>markets: {markets}</small></div>"
+        + (
+            f"<div><small>enforcement: {html.escape(item.enforcement)}</small></div>"
+            if item.enforcement
+            else ""
+        )
+        + f"{changes}</div>"
     )
 
 
 def checklist_html(checklist: Checklist) -> str:
     sections = []
-    for category, items in group_by_category(checklist.items).items():
+    for title, items in _sections(checklist):
         sections.append(
-            f"<h2>{html.escape(category)} <small>({len(items)})</small></h2>"
+            f"<h2>{html.escape(title)} <small>({len(items)})</small></h2>"
             + "".join(_item_html(i) for i in items)
         )
     if checklist.coming:

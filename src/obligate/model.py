@@ -249,11 +249,22 @@ class FactType(StrEnum):
     NUMBER_PER_JURISDICTION = "number per jurisdiction"
 
 
+class AttributeType(StrEnum):
+    """What a defined term's attribute holds: `one of` is a closed list of names."""
+
+    NUMBER = "number"
+    BOOLEAN = "boolean"
+    TEXT = "text"
+    ONE_OF = "one of"
+
+
 class VocabularyEntry(Node):
-    kind: Literal["type", "feature", "fact", "parameter", "category"]
+    kind: Literal["type", "feature", "fact", "parameter", "category", "term", "attribute"]
     name: str
     subject: Literal["service", "user"] | None = None
     fact_type: FactType | None = None
+    attribute_type: AttributeType | None = None
+    choices: tuple[str, ...] = ()  # the names an `one of` attribute accepts
     description: str | None = None
 
 
@@ -298,6 +309,7 @@ class Duty(Node):
     status: Status | None = None
     court: tuple[CourtEvent, ...] = ()
     deadline: Deadline | None = None
+    terms: tuple[tuple[str, Span], ...] = ()  # defined terms the duty rests on
     note: str | None = None
 
 
@@ -315,7 +327,147 @@ class Absence(Node):
     note: str | None = None
 
 
-Block = Jurisdiction | Instrument | Vocabulary | Definition | Duty | Absence
+# ---------------------------------------------------------------- defined terms
+
+
+class AttributeValue(Node):
+    """``age_below: 18``: an attribute a law fixes for a term, as written; its type is
+    checked against the vocabulary's declaration."""
+
+    name: str
+    kind: Literal["number", "text", "name"]
+    value_span: Span | None = None
+    number: float | None = None
+    text: str | None = None  # quoted text, or the name written (`true`, `knowingly`)
+
+    @property
+    def shown(self) -> str:
+        if self.kind == "number" and self.number is not None:
+            return f"{self.number:g}" if self.number != int(self.number) else str(int(self.number))
+        if self.kind == "text":
+            return f'"{self.text}"'
+        return self.text or ""
+
+
+class Term(Node):
+    """One law's definition of a canonical term (``child``, ``csam``)."""
+
+    name: str  # the canonical term, declared in a vocabulary
+    title: str  # the law's own word for it ("child pornography")
+    jurisdiction: str | None = None  # default: the cited instrument's jurisdiction
+    jurisdiction_span: Span | None = None
+    cites: Citation | None = None
+    quote: str | None = None
+    paraphrase: str | None = None
+    none: str | None = None  # the law defines no such term: why we say so
+    effective: dt.date | None = None
+    until: dt.date | None = None
+    attributes: tuple[AttributeValue, ...] = ()
+    note: str | None = None
+
+    @property
+    def wording(self) -> Literal["quote", "paraphrase", "none"] | None:
+        if self.quote is not None:
+            return "quote"
+        if self.paraphrase is not None:
+            return "paraphrase"
+        return "none" if self.none is not None else None
+
+
+# ---------------------------------------------------------------- enforcement
+
+
+class Money(Node):
+    """A fixed amount in its own currency (no exchange rates), optionally per unit."""
+
+    kind: Literal["money"] = "money"
+    amount: float
+    currency: str | None = None  # ISO 4217; None only when the file forgot it (an error)
+    per: str | None = None  # violation, day, user, child, ...
+
+    @property
+    def text(self) -> str:
+        amount = f"{self.amount:,.2f}".removesuffix(".00")
+        per = f" per {self.per}" if self.per else ""
+        return f"{amount} {self.currency or '?'}{per}"
+
+
+class TurnoverShare(Node):
+    """A share of annual turnover: worldwide, or in one jurisdiction."""
+
+    kind: Literal["share"] = "share"
+    percent: float
+    within: str | None = None  # None: worldwide turnover; else a jurisdiction code
+
+    @property
+    def text(self) -> str:
+        base = "worldwide annual turnover" if self.within is None else f"turnover in {self.within}"
+        return f"{self.percent:g}% of {base}"
+
+
+Ceiling = Annotated[Money | TurnoverShare, Field(discriminator="kind")]
+
+
+class Source(Node):
+    """Where a penalty or sanction is set: a provision of the enforced instrument, or of
+    another instrument named before it."""
+
+    instrument: str | None = None
+    provision: str
+    url: str | None = None
+
+
+class Penalty(Node):
+    ceilings: tuple[Ceiling, ...]
+    whichever: Literal["greater", "lower"] | None = None  # how two ceilings combine
+    offence: str | None = None  # what the ceiling is for, when not every breach
+    source: Source | None = None
+
+
+class SanctionKind(StrEnum):
+    CRIMINAL_LIABILITY_FOR_OFFICERS = "criminal liability for officers"
+    SERVICE_RESTRICTION = "service restriction"
+    BLOCKING = "blocking"
+    SUSPENSION = "suspension"
+    BAN = "ban"
+
+
+class Sanction(Node):
+    kind: SanctionKind
+    offence: str | None = None
+    source: Source | None = None
+
+
+class Regulator(Node):
+    name: str
+    url: str | None = None
+
+
+class AbsenceKind(StrEnum):
+    NONE_IN_LAW = "none in this law"
+    NOT_ENCODED = "not encoded"
+
+
+class Absent(Node):
+    """An explicit ``none in this law`` (checked) or ``not encoded`` (not researched)."""
+
+    kind: AbsenceKind
+    reason: str | None = None
+
+
+class Enforcement(Node):
+    """Who enforces an instrument and the most a breach can cost."""
+
+    instrument: str
+    regulators: tuple[Regulator, ...] = ()
+    regulator_absent: Absent | None = None
+    penalties: tuple[Penalty, ...] = ()
+    penalty_absent: Absent | None = None
+    sanctions: tuple[Sanction, ...] = ()
+    note: str | None = None
+
+
+Block = Jurisdiction | Instrument | Vocabulary | Definition | Duty | Absence | Term | Enforcement
 
 
 class RuleFile(BaseModel):

@@ -14,6 +14,8 @@ from obligate.diagnostics import Diagnostics, Span, did_you_mean
 NodeT = TypeVar("NodeT", bound=m.Node)
 
 BUILTIN_LIST_FACTS = {"types": "type", "features": "feature"}
+# The fields of a term block: a misspelt one reaches resolve as an unknown attribute.
+TERM_FIELDS = ("jurisdiction", "cites", "quote", "paraphrase", "none", "effective", "until", "note")
 
 
 @dataclass
@@ -30,9 +32,20 @@ class Library:
     definitions: dict[str, m.Definition] = field(default_factory=dict)
     duties: dict[str, m.Duty] = field(default_factory=dict)
     absences: dict[str, m.Absence] = field(default_factory=dict)
+    terms: dict[str, m.VocabularyEntry] = field(default_factory=dict)
+    attributes: dict[str, m.VocabularyEntry] = field(default_factory=dict)
+    term_definitions: list[m.Term] = field(default_factory=list)
+    enforcement: dict[str, m.Enforcement] = field(default_factory=dict)
 
     def fact(self, ref: m.FactRef) -> m.VocabularyEntry | None:
         return self.facts.get((ref.subject, ref.name))
+
+    def term_jurisdiction(self, term: m.Term) -> str | None:
+        """Where a definition holds: its own `jurisdiction:`, else its instrument's."""
+        if term.jurisdiction is not None:
+            return term.jurisdiction
+        instrument = self.instruments.get(term.cites.instrument) if term.cites else None
+        return instrument.jurisdiction if instrument else None
 
 
 def gather(files: Iterable[m.RuleFile], diagnostics: Diagnostics) -> Library:
@@ -54,6 +67,18 @@ def _declare(library: Library, block: m.Block, diagnostics: Diagnostics) -> None
         _unique(library.duties, block.id, block, "duty", diagnostics)
     elif isinstance(block, m.Absence):
         _unique(library.absences, block.id, block, "absence", diagnostics)
+    elif isinstance(block, m.Term):
+        library.term_definitions.append(block)
+    elif isinstance(block, m.Enforcement):
+        first = library.enforcement.get(block.instrument)
+        if first is not None:
+            diagnostics.error(
+                "E205",
+                f"enforcement of `{block.instrument}` is given twice",
+                block.span,
+                f"the first is at {first.span}; put every regulator and penalty in one block",
+            )
+        library.enforcement.setdefault(block.instrument, block)
     elif isinstance(block, m.Vocabulary):
         for entry in block.entries:
             _declare_word(library, entry, diagnostics)
@@ -81,6 +106,23 @@ def _declare_word(library: Library, entry: m.VocabularyEntry, diagnostics: Diagn
         "parameter": library.parameters,
         "category": library.categories,
     }
+    if entry.kind == "attribute":
+        first_attribute = library.attributes.get(entry.name)
+        if first_attribute is not None and (
+            first_attribute.attribute_type,
+            first_attribute.choices,
+        ) != (entry.attribute_type, entry.choices):
+            diagnostics.error(
+                "E206",
+                f"attribute `{entry.name}` is declared again with another type",
+                entry.span,
+                f"the first declaration is at {first_attribute.span}",
+            )
+        library.attributes.setdefault(entry.name, entry)
+        return
+    if entry.kind == "term":
+        library.terms.setdefault(entry.name, entry)
+        return
     if entry.kind == "fact":
         assert entry.subject is not None
         key = (entry.subject, entry.name)
@@ -123,6 +165,9 @@ def resolve(library: Library, diagnostics: Diagnostics) -> None:
         names.duty(duty)
     for absence in library.absences.values():
         names.absence(absence)
+    names.term_definitions()
+    for enforcement in library.enforcement.values():
+        names.enforcement(enforcement)
     for name, definition in library.definitions.items():
         if name in library.types:
             diagnostics.error(
@@ -203,6 +248,8 @@ class _Names:
             )
         for hook in duty.applies_to:
             self.jurisdiction(hook.jurisdiction, hook.span)
+        for name, span in duty.terms:
+            self.term(name, span)
         for target, span in duty.overrides:
             if target not in self.library.duties:
                 self.unknown("E108", "duty in `overrides:`", target, span, self.library.duties)
@@ -239,6 +286,108 @@ class _Names:
             )
         if absence.cites is not None:
             self.instrument(absence.cites)
+
+    # ------------------------------------------------------------ defined terms
+
+    def term(self, name: str, span: Span) -> None:
+        if name not in self.library.terms:
+            self.unknown("E120", "term", name, span, self.library.terms)
+
+    def term_definitions(self) -> None:
+        seen: dict[tuple[str, str, str], m.Term] = {}
+        for term in self.library.term_definitions:
+            self.term_definition(term)
+            where = self.library.term_jurisdiction(term)
+            if term.cites is None or where is None:
+                continue
+            key = (term.name, where, term.cites.instrument)
+            first = seen.setdefault(key, term)
+            if first is not term:
+                self.diagnostics.error(
+                    "E204",
+                    f"term `{term.name}` is defined twice for {where} in {term.cites.instrument}",
+                    term.span,
+                    f"the first definition is at {first.span}; keep one, or cite another law",
+                )
+
+    def term_definition(self, term: m.Term) -> None:
+        self.term(term.name, term.span)
+        if term.jurisdiction is not None:
+            self.jurisdiction(term.jurisdiction, term.jurisdiction_span or term.span)
+        if term.cites is None:
+            self.diagnostics.error(
+                "E122",
+                f"term `{term.name}` cites no instrument",
+                term.span,
+                'add `cites: INSTRUMENT "provision"` for the law that defines it',
+            )
+        else:
+            self.instrument(term.cites)
+        wordings = [w for w in (term.quote, term.paraphrase, term.none) if w is not None]
+        if len(wordings) != 1:
+            found = "none of them" if not wordings else "more than one"
+            self.diagnostics.error(
+                "E123",
+                f"term `{term.name}` needs exactly one of `quote:`, `paraphrase:` or `none:` "
+                f"(found {found})",
+                term.span,
+                "quote the law's words; paraphrase where it gives none to quote; "
+                "`none:` when the law defines no such term",
+            )
+        for attribute in term.attributes:
+            if attribute.name not in self.library.attributes:
+                self.unknown(
+                    "E121",
+                    "attribute",
+                    attribute.name,
+                    attribute.span,
+                    [*self.library.attributes, *TERM_FIELDS],
+                )
+
+    # ------------------------------------------------------------ enforcement
+
+    def enforcement(self, enforcement: m.Enforcement) -> None:
+        if enforcement.instrument not in self.library.instruments:
+            self.unknown(
+                "E102",
+                "instrument",
+                enforcement.instrument,
+                enforcement.span,
+                self.library.instruments,
+            )
+        for absent, given, what in (
+            (enforcement.regulator_absent, enforcement.regulators, "regulator"),
+            (
+                enforcement.penalty_absent,
+                (*enforcement.penalties, *enforcement.sanctions),
+                "penalty",
+            ),
+        ):
+            if absent is not None and given:
+                self.diagnostics.error(
+                    "E413",
+                    f"`{what}: {absent.kind}` contradicts the {what} given at line "
+                    f"{given[0].span.line}",
+                    absent.span,
+                    f"keep either the {what} lines or `{what}: {absent.kind}`",
+                )
+        sources = [p.source for p in enforcement.penalties] + [
+            s.source for s in enforcement.sanctions
+        ]
+        for source in sources:
+            if source is not None and source.instrument is not None:
+                if source.instrument not in self.library.instruments:
+                    self.unknown(
+                        "E102",
+                        "instrument",
+                        source.instrument,
+                        source.span,
+                        self.library.instruments,
+                    )
+        for penalty in enforcement.penalties:
+            for ceiling in penalty.ceilings:
+                if isinstance(ceiling, m.TurnoverShare) and ceiling.within is not None:
+                    self.jurisdiction(ceiling.within, ceiling.span)
 
     def condition(self, node: m.Condition) -> None:
         for leaf in walk(node):

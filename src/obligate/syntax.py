@@ -35,10 +35,15 @@ TOP_LEVEL = (
     "obligation",
     "prohibition",
     "permission",
+    "term",
+    "enforcement",
 )
+# A `term` block opens with `term NAME "title" {`; the brace tells it from a `term` entry
+# of a vocabulary block, which has none.
 _BLOCK_START = re.compile(
-    r"^(?:(?:jurisdiction|instrument|definition|obligation|prohibition|permission|absence)"
-    r"[ \t]+[^\s:]|vocabulary\b)",
+    r"^(?:(?:jurisdiction|instrument|definition|obligation|prohibition|permission|absence"
+    r"|enforcement)[ \t]+[^\s:]|vocabulary\b"
+    r'|term[ \t]+[^\s:"]+[ \t]+"(?:[^"\\\n]|\\.)*"[ \t]*\{)',
     re.MULTILINE,
 )
 
@@ -67,10 +72,31 @@ FIELDS = {
         "status",
         "court",
         "deadline",
+        "terms",
         "note",
     ),
-    "vocabulary": ("type", "feature", "service", "user", "parameter", "category"),
+    "vocabulary": (
+        "type",
+        "feature",
+        "service",
+        "user",
+        "parameter",
+        "category",
+        "term",
+        "attribute",
+    ),
     "absence": ("jurisdiction", "category", "checked", "cites", "note"),
+    "term": (
+        "jurisdiction",
+        "cites",
+        "quote",
+        "paraphrase",
+        "none",
+        "effective",
+        "until",
+        "note",
+    ),
+    "enforcement": ("regulator", "penalty", "sanction", "note"),
 }
 
 # Terminal names as a lawyer would say them.
