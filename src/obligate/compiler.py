@@ -153,7 +153,10 @@ def compile_paths(paths: Sequence[str | os.PathLike[str]], *, use_cache: bool = 
     if diagnostics.has_errors:
         raise RuleFileError(diagnostics.sorted(), texts)
     version = version_of(sources)
-    cached = _cache_read(version) if use_cache else None
+    # The answers name each rule's file as the user gave it, so the same library found at
+    # another path is a different cache entry (the version, which hashes contents, is not).
+    entry = _entry_name(version, [s.path for s in sources])
+    cached = _cache_read(entry, version) if use_cache else None
     if cached is not None:
         return cached
     library = compile_sources(sources, diagnostics)
@@ -161,7 +164,7 @@ def compile_paths(paths: Sequence[str | os.PathLike[str]], *, use_cache: bool = 
         raise RuleFileError(diagnostics.sorted(), texts)
     compiled = Compiled(library, texts, version, diagnostics.sorted())
     if use_cache:
-        _cache_write(version, compiled)
+        _cache_write(entry, compiled)
     return compiled
 
 
@@ -176,6 +179,11 @@ def cache_dir() -> Path:
     return Path(base) / "obligate"
 
 
+def _entry_name(version: str, paths: Sequence[str]) -> str:
+    shown = hashlib.sha256("\0".join(sorted(paths)).encode()).hexdigest()[:12]
+    return f"{version}-{shown}"
+
+
 def _cache_key(version: str) -> Path:
     try:
         package = metadata.version("obligate")
@@ -184,8 +192,8 @@ def _cache_key(version: str) -> Path:
     return cache_dir() / f"rules-{CACHE_FORMAT}-{package}-{version}.pickle"
 
 
-def _cache_read(version: str) -> Compiled | None:
-    path = _cache_key(version)
+def _cache_read(entry: str, version: str) -> Compiled | None:
+    path = _cache_key(entry)
     try:
         with path.open("rb") as handle:
             value = pickle.load(handle)
@@ -194,8 +202,8 @@ def _cache_read(version: str) -> Compiled | None:
     return value if isinstance(value, Compiled) and value.version == version else None
 
 
-def _cache_write(version: str, compiled: Compiled) -> None:
-    path = _cache_key(version)
+def _cache_write(entry: str, compiled: Compiled) -> None:
+    path = _cache_key(entry)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(f".{os.getpid()}.tmp")

@@ -198,7 +198,7 @@ def _extra_facts(service: Service, library: Library) -> list[FieldError]:
     for name, value in (service.model_extra or {}).items():
         entry = declared.get(name)
         if entry is None:
-            known = sorted([*Service.model_fields, *declared])
+            known = sorted({*Service.model_fields, *declared})
             errors.append(
                 FieldError(
                     field=f"service.{name}",
