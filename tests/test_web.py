@@ -198,3 +198,18 @@ def test_errors_are_shown_by_field(page: Any) -> None:
     assert page.get_attribute("#location", "aria-invalid") == "true"
     assert page.evaluate("document.activeElement.id") == "form-errors"
     shot(page, "web-6-error")
+
+
+def test_the_glossary_lines_up_definitions(page: Any) -> None:
+    page.click("#tab-glossary")
+    assert page.is_visible("#view-glossary")
+    page.select_option("#term", "child")
+    page.fill("#glossary-markets", "EU, GB, US")
+    page.click("#glossary-submit")
+    page.wait_for_selector("#glossary .glossary-term table")
+    text = page.inner_text("#glossary")
+    assert "“any person below the age of 18 years”" in text
+    assert "“a person under the age of 18”" in text
+    assert "GB-OSA-2023 s. 236(1)" in text
+    assert "age below (differs)" in text  # COPPA's child is under 13
+    shot(page, "web-7-glossary")

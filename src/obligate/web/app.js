@@ -85,13 +85,17 @@ async function start() {
   wireTabs();
   $("query-form").addEventListener("submit", onSubmit);
   $("compare-form").addEventListener("submit", onCompare);
+  $("glossary-form").addEventListener("submit", onGlossary);
   $("add-count").addEventListener("click", () => addCountRow("", ""));
   try {
-    const [info, vocabulary, places] = await Promise.all([
+    const [info, vocabulary, places, glossary] = await Promise.all([
       api("GET", "/v1/rulebase"),
       api("GET", "/v1/vocabulary"),
       api("GET", "/v1/jurisdictions"),
+      api("GET", "/v1/terms"),
     ]);
+    $("term").replaceChildren(...glossary.terms.map((t) =>
+      el("option", { value: t.term, title: t.meaning }, t.term.replaceAll("_", " "))));
     $("rulebase-line").textContent =
       `Rule base ${info.version}: ${info.counts.duties} duties, ` +
       `${info.counts.jurisdictions} jurisdictions, ${info.counts.instruments} instruments.`;
@@ -584,6 +588,61 @@ function matrixCell(cell) {
     td.append(el("p", { class: "cell-note" }, `suspended: ${cell.suspended.join(", ")}`));
   }
   return td;
+}
+
+// ------------------------------------------------------------------ glossary
+
+async function onGlossary(event) {
+  event.preventDefault();
+  const term = $("term").value;
+  const markets = $("glossary-markets").value.split(",").map(toCode).filter(Boolean);
+  const params = new URLSearchParams();
+  if (markets.length) params.set("markets", markets.join(","));
+  if ($("date").value) params.set("date", $("date").value);
+  clearErrors("glossary-errors");
+  const button = $("glossary-submit");
+  button.disabled = true;
+  try {
+    const found = await api("GET", `/v1/terms/${encodeURIComponent(term)}?${params}`);
+    renderGlossary(found);
+  } catch (error) {
+    showErrors("glossary-errors", error);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+function renderGlossary(found) {
+  const blocks = found.terms.map((term) => {
+    const rows = term.markets.flatMap((market) => {
+      if (!market.definitions.length) {
+        return [el("tr", {}, el("th", { scope: "row" }, placeName(market.market)),
+          el("td", { colspan: "4", class: "muted" }, market.state))];
+      }
+      return market.definitions.map((d, index) =>
+        el("tr", {},
+          index === 0 ? el("th", { scope: "row", rowspan: String(market.definitions.length) },
+            placeName(market.market)) : null,
+          el("td", {}, d.word),
+          el("td", {}, d.wording === "quote" ? `“${d.text}”`
+            : el("span", {}, el("span", { class: "muted" }, `(${d.wording}) `), d.text)),
+          el("td", {}, citationLink(d.citation)),
+          el("td", {}, Object.entries(d.attributes).map(([k, v]) =>
+            el("div", {}, `${k.replaceAll("_", " ")}: ${v === true ? "yes" : v === false ? "no" : v}`)))));
+    });
+    const divergences = term.divergences.map((d) =>
+      el("li", { class: d.differs ? "differs" : "" }, `${d.attribute.replaceAll("_", " ")} (${d.label}): ${d.detail}`));
+    return el("section", { class: "glossary-term" },
+      el("h3", {}, term.term.replaceAll("_", " ")),
+      el("p", { class: "muted" }, term.meaning),
+      el("div", { class: "matrix-scroll", tabindex: "0", role: "region", "aria-label": `Definitions of ${term.term}` },
+        el("table", { class: "matrix" },
+          el("thead", {}, el("tr", {}, ["Market", "The law's word", "Definition", "Citation", "Attributes"]
+            .map((h) => el("th", { scope: "col" }, h)))),
+          el("tbody", {}, rows))),
+      divergences.length ? el("ul", { class: "divergences" }, divergences) : null);
+  });
+  $("glossary").replaceChildren(el("p", { class: "muted" }, `Read on ${found.date}.`), ...blocks);
 }
 
 // ------------------------------------------------------------------ graph
