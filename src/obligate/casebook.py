@@ -148,7 +148,7 @@ def load_cases(paths: Iterable[str | Path]) -> list[LoadedCase]:
     return loaded
 
 
-def _service(query: CaseQuery, case_path: str) -> dict[str, Any] | None:
+def service_of(query: CaseQuery, case_path: str) -> dict[str, Any] | None:
     if query.service_file is None:
         return query.service
     candidates = [Path(query.service_file), Path(case_path).parent / query.service_file]
@@ -163,7 +163,7 @@ def run_case(rulebase: RuleBase, loaded: LoadedCase) -> Outcome:
     case = loaded.case
     outcome = Outcome(loaded)
     try:
-        service = _service(case.query, loaded.path)
+        service = service_of(case.query, loaded.path)
         answer = rulebase.determine(
             service,
             case.query.user,

@@ -134,7 +134,7 @@ def _answer(rulebase: RuleBase, loaded: casebook.LoadedCase) -> tuple[dict[str, 
     outcome = casebook.run_case(rulebase, loaded)
     query = loaded.case.query
     try:
-        service = casebook._service(query, loaded.path)
+        service = casebook.service_of(query, loaded.path)
         answer = rulebase.determine(service, query.user, query.date)
     except (QueryError, casebook.CasebookError) as error:
         return {"error": [str(error).splitlines()[0]]}, outcome.passed
