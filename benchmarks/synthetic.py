@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -69,47 +70,102 @@ def jurisdictions() -> dict[str, list[str]]:
     return graph
 
 
-def generate(folder: Path, duties: int, seed: int = 1) -> dict[str, list[str]]:
-    """Write the corpus into ``folder`` (one file per jurisdiction that has duties)."""
+@dataclass(frozen=True)
+class Duty:
+    """One synthetic duty, as data: what the rule file says, for the peer engines."""
+
+    id: str
+    jurisdiction: str
+    age: int  # applies to users younger than this
+    types: tuple[str, ...]  # the service is any of these
+    features: tuple[str, ...]  # the service has all of these
+    effective: dt.date
+    category: str
+
+
+@dataclass(frozen=True)
+class Corpus:
+    graph: dict[str, list[str]]  # code -> parents
+    parameters: dict[str, int]  # code -> digital_consent_age it sets
+    duties: list[Duty]
+
+    def members(self) -> dict[str, set[str]]:
+        """code -> every jurisdiction its law reaches (itself and its members)."""
+        found: dict[str, set[str]] = {code: {code} for code in self.graph}
+        for code in self.graph:
+            for ancestor in reach(self.graph, code):
+                found[ancestor].add(code)
+        return found
+
+
+def reach(graph: dict[str, list[str]], code: str) -> list[str]:
+    """``code`` and every jurisdiction whose law reaches it."""
+    seen = [code]
+    for place in seen:
+        seen.extend(p for p in graph[place] if p not in seen)
+    return seen
+
+
+def corpus(duties: int, seed: int = 1) -> Corpus:
+    """The synthetic library as data (``generate`` writes the same library as rule files)."""
     rng = random.Random(seed)
     graph = jurisdictions()
-    folder.mkdir(parents=True, exist_ok=True)
-    lines = []
-    for code, parents in graph.items():
-        member = f"\n  member_of: {', '.join(parents)}" if parents else ""
-        param = "\n  digital_consent_age: 16" if code == "SU" else ""
+    parameters: dict[str, int] = {}
+    for code in graph:
+        if code == "SU":
+            parameters[code] = 16
         if code.startswith("U") and rng.random() < 0.5:
-            param = f"\n  digital_consent_age: {rng.choice([13, 14, 15])}"
-        lines.append(f'jurisdiction {code} "Place {code}" {{{member}{param}\n}}\n')
-    (folder / "jurisdictions.obl").write_text("".join(lines))
+            parameters[code] = rng.choice([13, 14, 15])
     codes = list(graph)
     weights = [40 if c in ("SU", "SF") else 3 if c.startswith(("U", "SF-")) else 1 for c in codes]
-    per_code: dict[str, list[str]] = {}
+    specs = []
     for n in range(duties):
         code = rng.choices(codes, weights)[0]
-        per_code.setdefault(code, []).append(_duty(rng, n, code))
+        specs.append(_duty(rng, n, code))
+    return Corpus(graph, parameters, specs)
+
+
+def generate(folder: Path, duties: int, seed: int = 1) -> dict[str, list[str]]:
+    """Write the corpus into ``folder`` (one file per jurisdiction that has duties)."""
+    data = corpus(duties, seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = []
+    for code, parents in data.graph.items():
+        member = f"\n  member_of: {', '.join(parents)}" if parents else ""
+        value = data.parameters.get(code)
+        param = f"\n  digital_consent_age: {value}" if value is not None else ""
+        lines.append(f'jurisdiction {code} "Place {code}" {{{member}{param}\n}}\n')
+    (folder / "jurisdictions.obl").write_text("".join(lines))
+    per_code: dict[str, list[str]] = {}
+    for duty in data.duties:
+        per_code.setdefault(duty.jurisdiction, []).append(_duty_text(duty))
     for code, blocks in per_code.items():
         header = (
             f'instrument I-{code} "Act of {code}" {{\n  jurisdiction: {code}\n'
             f'  url: "https://example.org/{code}"\n  effective: 2015-01-01\n}}\n'
         )
         (folder / f"{code}.obl").write_text(header + "".join(blocks))
-    return graph
+    return data.graph
 
 
-def _duty(rng: random.Random, n: int, code: str) -> str:
+def _duty(rng: random.Random, n: int, code: str) -> Duty:
     age = rng.randint(13, 18)
-    types = rng.sample(TYPES, rng.randint(1, 3))
-    features = rng.sample(FEATURES, rng.randint(0, 2))
-    condition = [f"user.age < {age}", f"service.types in {{{', '.join(types)}}}"]
-    condition += [f"service has {f}" for f in features]
+    types = tuple(rng.sample(TYPES, rng.randint(1, 3)))
+    features = tuple(rng.sample(FEATURES, rng.randint(0, 2)))
     effective = dt.date(2018, 1, 1) + dt.timedelta(days=rng.randint(0, 365 * 9))
+    return Duty(f"D-{n:05d}", code, age, types, features, effective, rng.choice(CATEGORIES))
+
+
+def _duty_text(duty: Duty) -> str:
+    condition = [f"user.age < {duty.age}", f"service.types in {{{', '.join(duty.types)}}}"]
+    condition += [f"service has {f}" for f in duty.features]
+    n = int(duty.id[2:])
     return (
-        f'obligation D-{n:05d} "Synthetic duty {n}" {{\n'
-        f"  category: {rng.choice(CATEGORIES)}\n"
-        f'  cites: I-{code} "s. {n}"\n'
+        f'obligation {duty.id} "Synthetic duty {n}" {{\n'
+        f"  category: {duty.category}\n"
+        f'  cites: I-{duty.jurisdiction} "s. {n}"\n'
         f"  when: {' and '.join(condition)}\n"
-        f"  effective: {effective.isoformat()}\n}}\n"
+        f"  effective: {duty.effective.isoformat()}\n}}\n"
     )
 
 
@@ -128,3 +184,35 @@ def queries(
         date = (dt.date(2018, 1, 1) + dt.timedelta(days=rng.randint(0, 365 * 9))).isoformat()
         result.append((service, user, date))
     return result
+
+
+def profiles(count: int = 40, seed: int = 3) -> list[dict[str, list[str]]]:
+    """Service profiles: the types and features of ``count`` services."""
+    rng = random.Random(seed)
+    return [
+        {
+            "types": rng.sample(TYPES, rng.randint(1, 2)),
+            "features": rng.sample(FEATURES, rng.randint(0, 4)),
+        }
+        for _ in range(count)
+    ]
+
+
+def profile_queries(
+    graph: dict[str, list[str]],
+    count: int,
+    services: list[dict[str, list[str]]],
+    seed: int = 2,
+) -> list[tuple[int, int, str, str]]:
+    """Queries as (service profile, age, location, date): the peer workload."""
+    rng = random.Random(seed)
+    codes = list(graph)
+    return [
+        (
+            rng.randrange(len(services)),
+            rng.randint(8, 20),
+            rng.choice(codes),
+            (dt.date(2018, 1, 1) + dt.timedelta(days=rng.randint(0, 365 * 9))).isoformat(),
+        )
+        for _ in range(count)
+    ]

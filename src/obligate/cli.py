@@ -595,5 +595,53 @@ def enforcement(
         typer.echo(f"{row.instrument}: {row.summary}")
 
 
+@app.command("batch")
+def batch_command(
+    source: Annotated[Path, typer.Argument(help="queries (Parquet): one row per query")],
+    target: Annotated[Path, typer.Argument(help="where to write the answers (Parquet)")],
+    services: Annotated[
+        Path, typer.Option("--services", help="service profiles (YAML): profile id -> facts")
+    ],
+    rules: RulesOption = [Path("rules")],  # noqa: B006
+    columns: Annotated[
+        str, typer.Option("--columns", help="the query columns: service,age,location,date")
+    ] = "service,age,location,date",
+    quiet: Annotated[bool, typer.Option("--quiet", help="no progress bar")] = False,
+) -> None:
+    """Answer a table of queries: each row gets the ids and categories of the duties that
+    apply (and an error where the row cannot be answered)."""
+    try:
+        import pyarrow.parquet as pq
+        from rich.progress import Progress
+
+        from obligate import batch as batching
+    except ImportError as error:
+        message = f"batch needs pandas and pyarrow ({error}); install 'obligate[batch]'"
+        raise _fail(message, 2) from None
+    names = [n.strip() for n in columns.split(",")]
+    if len(names) != 4 or not all(names):
+        raise _fail(f"--columns: expected four names, found {columns!r}", 2)
+    try:
+        profiles = batching.read_services(services)
+        rows = pq.ParquetFile(source).metadata.num_rows
+    except (batching.BatchError, OSError, ValueError) as error:
+        raise _fail(f"batch: {error}", 2) from None
+    rulebase = _load(rules)
+    with Progress(disable=quiet, transient=True) as progress:
+        task = progress.add_task("answering", total=rows)
+        try:
+            done = batching.answer_parquet(
+                rulebase,
+                source,
+                target,
+                profiles,
+                batching.Columns(*names),
+                progress=lambda n: progress.advance(task, n),
+            )
+        except (batching.BatchError, OSError, ValueError) as error:
+            raise _fail(f"batch: {error}", 2) from None
+    typer.echo(f"{done:,} rows answered into {target}", err=True)
+
+
 def main() -> None:
     app()

@@ -24,6 +24,7 @@ from obligate import model as m
 from obligate.checks import check
 from obligate.diagnostics import Diagnostic, Diagnostics, RuleFileError
 from obligate.from_tree import parse_and_build
+from obligate.memory import collector_paused
 from obligate.resolve import Library, gather, resolve
 from obligate.syntax import decode, grammar_text
 
@@ -159,7 +160,8 @@ def compile_paths(paths: Sequence[str | os.PathLike[str]], *, use_cache: bool = 
     cached = _cache_read(entry, version) if use_cache else None
     if cached is not None:
         return cached
-    library = compile_sources(sources, diagnostics)
+    with collector_paused():
+        library = compile_sources(sources, diagnostics)
     if library is None:
         raise RuleFileError(diagnostics.sorted(), texts)
     compiled = Compiled(library, texts, version, diagnostics.sorted())
@@ -195,7 +197,7 @@ def _cache_key(version: str) -> Path:
 def _cache_read(entry: str, version: str) -> Compiled | None:
     path = _cache_key(entry)
     try:
-        with path.open("rb") as handle:
+        with path.open("rb") as handle, collector_paused():
             value = pickle.load(handle)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         return None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from obligate import model as m
 from obligate.jurisdictions import ParameterSetting
@@ -27,8 +27,7 @@ _OPS: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
     value: bool | None
     held: tuple[str, ...] = ()  # leaves that made it true (when true)
     failed: tuple[str, ...] = ()  # leaves that made it false (when false)
@@ -48,23 +47,94 @@ class Facts:
     parameters: Mapping[str, ParameterSetting]
     established_reach: frozenset[str] | None
     definitions: dict[str, Outcome] = field(default_factory=dict)
+    # How to show a fact's value in reasons, by path, instead of the value itself: an
+    # answer class is explained once with a mark where the user's age goes, and every
+    # query of the class fills in its own age (determine.py).
+    shown: Mapping[str, str] = field(default_factory=dict)
+
+
+Check = Callable[[Facts], Outcome]
+# An operand read from the facts: its value, its text, and the fact that is missing.
+Read = Callable[[Facts], tuple[Any, str, str | None]]
+
+
+def _unknown(name: str) -> Outcome:
+    return Outcome(None, unknown=frozenset({name}))
 
 
 class Evaluator:
+    """Evaluates conditions. Each condition is compiled once, on first use, into a closure
+    with its texts prepared: an answer explains several conditions, and walking the model
+    each time cost more than the rest of a fresh answer."""
+
     def __init__(self, library: Library) -> None:
         self.library = library
+        self._checks: dict[int, Check] = {}
+        self._nodes: list[m.Condition] = []  # keeps compiled nodes alive, so ids stay theirs
 
     def evaluate(self, node: m.Condition | None, facts: Facts) -> Outcome:
         if node is None:
             return TRUE
-        handler = getattr(self, f"_{node.kind}")
-        result: Outcome = handler(node, facts)
-        return result
+        check = self._checks.get(id(node))
+        if check is None:
+            check = self._compile(node)
+            self._checks[id(node)] = check
+            self._nodes.append(node)
+        return check(facts)
 
-    # ------------------------------------------------------------ logic
+    def _compile(self, node: m.Condition) -> Check:
+        if isinstance(node, m.AllOf):
+            return _all([self._compile(item) for item in node.items])
+        if isinstance(node, m.AnyOf):
+            return _any([self._compile(item) for item in node.items])
+        if isinstance(node, m.Not):
+            return _not(self._compile(node.item), f"not ({render(node.item)})")
+        if isinstance(node, m.IsA):
+            if node.name in self.library.definitions:
+                return self._definition(node.name)
+            return _is(node.name)
+        if isinstance(node, m.HasFeature):
+            return _has(node.name)
+        if isinstance(node, m.Truth):
+            return _truth(node.fact)
+        if isinstance(node, m.Member):
+            return _member(node, _is_jurisdiction_fact(self.library, node.fact))
+        assert isinstance(node, m.Compare)
+        return _compare(node)
 
-    def _all(self, node: m.AllOf, facts: Facts) -> Outcome:
-        outcomes = [self.evaluate(item, facts) for item in node.items]
+    def _definition(self, name: str) -> Check:
+        definition = self.library.definitions[name]
+        cited = (
+            f" [{definition.cites.instrument} {definition.cites.provision}]"
+            if definition.cites
+            else ""
+        )
+        so = f"so service is {name}{cited}"
+        not_so = f"service is not {name}{cited}: "
+
+        def check(facts: Facts) -> Outcome:
+            known = facts.definitions.get(name)
+            if known is not None:
+                return known
+            inner = self.evaluate(definition.when, facts)
+            if inner.value is True:
+                outcome = Outcome(True, held=(*inner.held, so))
+            elif inner.value is False:
+                outcome = Outcome(False, failed=(not_so + "; ".join(inner.failed),))
+            else:
+                outcome = inner
+            facts.definitions[name] = outcome
+            return outcome
+
+        return check
+
+
+# ---------------------------------------------------------------- logic
+
+
+def _all(checks: list[Check]) -> Check:
+    def check(facts: Facts) -> Outcome:
+        outcomes = [c(facts) for c in checks]
         failed = [o for o in outcomes if o.value is False]
         if failed:
             return Outcome(False, failed=tuple(r for o in failed for r in o.failed))
@@ -73,8 +143,12 @@ class Evaluator:
             return Outcome(None, unknown=frozenset().union(*(o.unknown for o in unknown)))
         return Outcome(True, held=tuple(r for o in outcomes for r in o.held))
 
-    def _any(self, node: m.AnyOf, facts: Facts) -> Outcome:
-        outcomes = [self.evaluate(item, facts) for item in node.items]
+    return check
+
+
+def _any(checks: list[Check]) -> Check:
+    def check(facts: Facts) -> Outcome:
+        outcomes = [c(facts) for c in checks]
         held = [o for o in outcomes if o.value is True]
         if held:
             return Outcome(True, held=tuple(r for o in held for r in o.held))
@@ -83,125 +157,159 @@ class Evaluator:
             return Outcome(None, unknown=frozenset().union(*(o.unknown for o in unknown)))
         return Outcome(False, failed=tuple(r for o in outcomes for r in o.failed))
 
-    def _not(self, node: m.Not, facts: Facts) -> Outcome:
-        inner = self.evaluate(node.item, facts)
+    return check
+
+
+def _not(inner_check: Check, text: str) -> Check:
+    def check(facts: Facts) -> Outcome:
+        inner = inner_check(facts)
         if inner.value is None:
             return inner
-        text = f"not ({render(node.item)})"
         if inner.value:
             return Outcome(False, failed=(f"{text}: " + "; ".join(inner.held),))
         return Outcome(True, held=(f"{text}: " + "; ".join(inner.failed),))
 
-    # ------------------------------------------------------------ leaves
+    return check
 
-    @staticmethod
-    def _leaf(value: bool | None, text: str, unknown: str | None = None) -> Outcome:
-        if value is None:
-            return Outcome(None, unknown=frozenset({unknown or text}))
-        return Outcome(True, held=(text,)) if value else Outcome(False, failed=(text,))
 
-    def _is(self, node: m.IsA, facts: Facts) -> Outcome:
-        if node.name in self.library.definitions:
-            return self._definition(node.name, facts)
+# ---------------------------------------------------------------- leaves
+
+
+def _is(name: str) -> Check:
+    held = Outcome(True, held=(f"service is {name}",))
+    unknown = _unknown("service.types")
+
+    def check(facts: Facts) -> Outcome:
         types = facts.service.get("types")
         if types is None:
-            return self._leaf(None, "", "service.types")
-        held = node.name in types
-        return self._leaf(
-            held,
-            f"service is {node.name}"
-            if held
-            else f"service is not {node.name} (types: {', '.join(types) or 'none'})",
+            return unknown
+        if name in types:
+            return held
+        return Outcome(
+            False, failed=(f"service is not {name} (types: {', '.join(types) or 'none'})",)
         )
 
-    def _definition(self, name: str, facts: Facts) -> Outcome:
-        known = facts.definitions.get(name)
-        if known is not None:
-            return known
-        definition = self.library.definitions[name]
-        inner = self.evaluate(definition.when, facts)
-        cited = (
-            f" [{definition.cites.instrument} {definition.cites.provision}]"
-            if definition.cites
-            else ""
-        )
-        if inner.value is True:
-            outcome = Outcome(True, held=(*inner.held, f"so service is {name}{cited}"))
-        elif inner.value is False:
-            outcome = Outcome(
-                False, failed=(f"service is not {name}{cited}: " + "; ".join(inner.failed),)
-            )
-        else:
-            outcome = inner
-        facts.definitions[name] = outcome
-        return outcome
+    return check
 
-    def _has(self, node: m.HasFeature, facts: Facts) -> Outcome:
+
+def _has(name: str) -> Check:
+    held = Outcome(True, held=(f"service has {name}",))
+    failed = Outcome(False, failed=(f"service does not have {name}",))
+    unknown = _unknown("service.features")
+
+    def check(facts: Facts) -> Outcome:
         features = facts.service.get("features")
         if features is None:
-            return self._leaf(None, "", "service.features")
-        held = node.name in features
-        return self._leaf(
-            held, f"service has {node.name}" if held else f"service does not have {node.name}"
-        )
+            return unknown
+        return held if name in features else failed
 
-    def _truth(self, node: m.Truth, facts: Facts) -> Outcome:
-        value = self._read(node.fact, facts)
-        if value is None:
-            return self._leaf(None, "", node.fact.path)
-        return self._leaf(bool(value), f"{node.fact.path} = {str(bool(value)).lower()}")
+    return check
 
-    def _member(self, node: m.Member, facts: Facts) -> Outcome:
-        value = self._read(node.fact, facts)
+
+def _truth(ref: m.FactRef) -> Check:
+    read = _reader(ref)
+    path = ref.path
+    outcomes = {
+        True: Outcome(True, held=(f"{path} = true",)),
+        False: Outcome(False, failed=(f"{path} = false",)),
+    }
+    unknown = _unknown(path)
+
+    def check(facts: Facts) -> Outcome:
+        value = read(facts)
+        return unknown if value is None else outcomes[bool(value)]
+
+    return check
+
+
+def _member(node: m.Member, jurisdiction_fact: bool) -> Check:
+    read = _reader(node.fact)
+    path = node.fact.path
+    names = node.names
+    wanted = ", ".join(names)
+    established = node.fact.name == "established_in" or jurisdiction_fact
+    unknown = _unknown(path)
+
+    def check(facts: Facts) -> Outcome:
+        value = read(facts)
         if value is None:
-            return self._leaf(None, "", node.fact.path)
-        wanted = ", ".join(node.names)
-        if node.fact.name == "established_in" or _is_jurisdiction_fact(self.library, node.fact):
+            return unknown
+        if established:
             reach = facts.established_reach if node.fact.name == "established_in" else {value}
-            hits = [n for n in node.names if reach and n in reach]
+            hits = [n for n in names if reach and n in reach]
         else:
-            hits = [n for n in node.names if n in value]
+            hits = [n for n in names if n in value]
         shown = value if isinstance(value, str) else ", ".join(value) or "none"
         if hits:
-            return self._leaf(True, f"{node.fact.path} ({shown}) is within {{{wanted}}}")
-        return self._leaf(False, f"{node.fact.path} ({shown}) is not within {{{wanted}}}")
+            return Outcome(True, held=(f"{path} ({shown}) is within {{{wanted}}}",))
+        return Outcome(False, failed=(f"{path} ({shown}) is not within {{{wanted}}}",))
 
-    def _compare(self, node: m.Compare, facts: Facts) -> Outcome:
-        left, left_text, left_missing = self._operand(node.left, facts)
-        right, right_text, right_missing = self._operand(node.right, facts)
+    return check
+
+
+def _compare(node: m.Compare) -> Check:
+    left, right = _operand(node.left), _operand(node.right)
+    op = _OPS[node.op]
+    held_op, failed_op = node.op, _NEGATED[node.op]
+
+    def check(facts: Facts) -> Outcome:
+        left_value, left_text, left_missing = left(facts)
+        right_value, right_text, right_missing = right(facts)
         missing = left_missing or right_missing
         if missing is not None:
-            return self._leaf(None, "", missing)
-        held = _OPS[node.op](left, right)
-        op = node.op if held else _NEGATED[node.op]
-        return self._leaf(held, f"{left_text} {op} {right_text}")
+            return _unknown(missing)
+        if op(left_value, right_value):
+            return Outcome(True, held=(f"{left_text} {held_op} {right_text}",))
+        return Outcome(False, failed=(f"{left_text} {failed_op} {right_text}",))
 
-    def _operand(
-        self, operand: m.FactRef | m.NumberLit | m.ParamRef, facts: Facts
-    ) -> tuple[Any, str, str | None]:
-        if isinstance(operand, m.NumberLit):
-            return operand.value, operand.text, None
-        if isinstance(operand, m.ParamRef):
-            setting = facts.parameters.get(operand.name)
+    return check
+
+
+def _operand(operand: m.FactRef | m.NumberLit | m.ParamRef) -> Read:
+    if isinstance(operand, m.NumberLit):
+        constant = (operand.value, operand.text, None)
+        return lambda facts: constant
+    if isinstance(operand, m.ParamRef):
+        name = operand.name
+        missing = (None, name, f"parameter {name}")
+
+        def parameter(facts: Facts) -> tuple[Any, str, str | None]:
+            setting = facts.parameters.get(name)
             if setting is None:
-                return None, operand.name, f"parameter {operand.name}"
-            shown = _number(setting.value)
-            return setting.value, f"{operand.name} {shown} (from {setting.origin})", None
-        value = self._read(operand, facts)
-        if value is None:
-            return None, operand.path, operand.path
-        shown = _number(value) if isinstance(value, (int, float)) else str(value)
-        return value, f"{operand.path} {shown}", None
+                return missing
+            shown = number_text(setting.value)
+            return setting.value, f"{name} {shown} (from {setting.origin})", None
 
-    @staticmethod
-    def _read(ref: m.FactRef, facts: Facts) -> Any:
-        source = facts.service if ref.subject == "service" else facts.user
-        value = source.get(ref.name)
-        if ref.key is not None:
+        return parameter
+    read = _reader(operand)
+    path = operand.path
+    absent = (None, path, path)
+
+    def fact(facts: Facts) -> tuple[Any, str, str | None]:
+        value = read(facts)
+        if value is None:
+            return absent
+        shown = facts.shown.get(path) if facts.shown else None
+        if shown is None:
+            shown = number_text(value) if isinstance(value, (int, float)) else str(value)
+        return value, f"{path} {shown}", None
+
+    return fact
+
+
+def _reader(ref: m.FactRef) -> Callable[[Facts], Any]:
+    name, key = ref.name, ref.key
+    service = ref.subject == "service"
+
+    def read(facts: Facts) -> Any:
+        value = (facts.service if service else facts.user).get(name)
+        if key is not None:
             # A per-jurisdiction count the query gives for some places: where it gives
             # none for this one, the count there is unknown, not zero.
-            return value.get(ref.key) if isinstance(value, Mapping) else None
+            return value.get(key) if isinstance(value, Mapping) else None
         return value
+
+    return read
 
 
 _NEGATED = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
@@ -212,7 +320,8 @@ def _is_jurisdiction_fact(library: Library, ref: m.FactRef) -> bool:
     return entry is not None and entry.fact_type is m.FactType.JURISDICTION
 
 
-def _number(value: float) -> str:
+def number_text(value: float) -> str:
+    """A number as reasons show it: whole numbers with thousands separators."""
     return f"{int(value):,}" if float(value) == int(value) else f"{value:g}"
 
 
