@@ -524,12 +524,14 @@ class Determiner:
     def _keep(
         self, cache: dict[Any, Any], key: Any, value: Any, size: int = CLASS_CACHE_SIZE
     ) -> None:
-        """Remember a value, forgetting the oldest when the cache is full."""
-        if len(cache) >= size:
-            with self._lock:
-                if len(cache) >= size:
-                    cache.pop(next(iter(cache)), None)
-        cache[key] = value
+        """Remember a value, forgetting the oldest when the cache is full.
+
+        Under one lock: evicting iterates the dictionary, which another thread's insert
+        would otherwise change under it."""
+        with self._lock:
+            if len(cache) >= size:
+                cache.pop(next(iter(cache)), None)
+            cache[key] = value
 
     def _view(self, service_key: str, query: Query, horizon_days: int) -> tuple[_Place, _View]:
         place = self._place(service_key, query)
