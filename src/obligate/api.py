@@ -19,8 +19,9 @@ from obligate import model as m
 from obligate.compiler import Compiled, compile_paths
 from obligate.determination import Determination, Explanation
 from obligate.determine import DEFAULT_HORIZON_DAYS, Determiner
-from obligate.diagnostics import Diagnostic, did_you_mean
+from obligate.diagnostics import Diagnostic, RuleFileError, did_you_mean
 from obligate.enforcement import EnforcementOut, enforcement_of
+from obligate.engine import TooComplex
 from obligate.jurisdictions import JurisdictionGraph
 from obligate.query import FieldError, Query, QueryError, Service, User, build_query
 from obligate.terms import Glossary, default_markets, glossary, parse_date
@@ -41,7 +42,11 @@ class RuleBase:
     ) -> None:
         self.compiled = compiled
         self.load_seconds = load_seconds
-        self._determiner = Determiner(compiled, cache=cache, verify=verify)
+        try:
+            self._determiner = Determiner(compiled, cache=cache, verify=verify)
+        except TooComplex as error:  # checks (E416) should have caught it first
+            problem = Diagnostic("E416", str(error), error.node.span)
+            raise RuleFileError([problem], compiled.sources) from None
 
     @property
     def version(self) -> str:

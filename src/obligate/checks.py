@@ -25,6 +25,7 @@ def check(library: Library, diagnostics: Diagnostics) -> None:
         _dates,
         _types,
         _never_holds,
+        _too_many_alternatives,
         _parameters_reachable,
         _term_attributes,
     ):
@@ -473,3 +474,48 @@ def _attribute_value(
             value.value_span or value.span,
             did_you_mean(value.text or "", choices) or f"write one of: {', '.join(choices)}",
         )
+
+
+# ---------------------------------------------------------------- size of the rules
+
+
+MAX_ALTERNATIVES = 256  # the engine's limit on rules for one condition (engine.MAX_DISJUNCTS)
+
+
+def _alternatives(library: Library, node: m.Condition, positive: bool = True) -> int:
+    """How many separate rules a condition needs: the engine keeps and/or over the query's
+    facts inside one rule and splits only where alternatives join different definitions.
+    0 means the condition reads no definition (it fits in any one rule)."""
+    if isinstance(node, m.Not):
+        return _alternatives(library, node.item, not positive)
+    if isinstance(node, (m.AllOf, m.AnyOf)):
+        counts = [_alternatives(library, item, positive) for item in node.items]
+        if isinstance(node, m.AllOf) == positive:  # a conjunction: alternatives multiply
+            product = 1
+            for count in counts:
+                product *= max(count, 1)
+            return product if any(counts) else 0
+        # a disjunction: alternatives add; the parts without definitions share one rule
+        return sum(counts) + (1 if 0 in counts and any(counts) else 0)
+    return 1 if isinstance(node, m.IsA) and node.name in library.definitions else 0
+
+
+def _too_many_alternatives(library: Library, diagnostics: Diagnostics) -> None:
+    conditions: list[m.Condition] = [d.when for d in library.definitions.values() if d.when]
+    for duty in library.duties.values():
+        parts: list[m.Condition] = [c for c in (duty.when,) if c is not None]
+        if duty.unless is not None:
+            parts.append(m.Not(span=duty.unless.span, item=duty.unless))
+        if parts:
+            conditions.append(parts[0] if len(parts) == 1
+                              else m.AllOf(span=parts[0].span, items=tuple(parts)))
+    for condition in conditions:
+        count = _alternatives(library, condition)
+        if count > MAX_ALTERNATIVES:
+            diagnostics.error(
+                "E416",
+                f"this condition needs {count:,} separate rules (the limit is "
+                f"{MAX_ALTERNATIVES}): its or-ed parts join different definitions",
+                condition.span,
+                "combine the alternatives into a definition of their own",
+            )

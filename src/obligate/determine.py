@@ -37,16 +37,13 @@ from pydantic import BaseModel
 
 from obligate import determination as out
 from obligate import model as m
-from obligate.checks import parents
 from obligate.compiler import Compiled
 from obligate.engine import (
     AGE,
     Engine,
     Normaliser,
     RulePlan,
-    TooComplex,
     conjoin,
-    fact_attribute,
     safe,
 )
 from obligate.evaluate import NEVER, Evaluator, Facts, Outcome, number_text
@@ -1470,4 +1467,3 @@ def _conflicts(duties: Iterable[_Entry]) -> list[out.ConflictOut]:
     return conflicts
 
 
-__all__ = ["Determiner", "InternalError", "TooComplex", "fact_attribute", "parents"]
