@@ -8,7 +8,6 @@ carries its ``because`` and a "why not" names the condition that failed.
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -17,14 +16,7 @@ from obligate import model as m
 from obligate.jurisdictions import ParameterSetting
 from obligate.resolve import Library
 
-_OPS: dict[str, Callable[[Any, Any], bool]] = {
-    "<": operator.lt,
-    "<=": operator.le,
-    ">": operator.gt,
-    ">=": operator.ge,
-    "==": operator.eq,
-    "!=": operator.ne,
-}
+_OPS = m.COMPARE
 
 
 class Outcome(NamedTuple):

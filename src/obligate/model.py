@@ -8,8 +8,10 @@ Spans take part in equality; compare models with spans stripped when that matter
 from __future__ import annotations
 
 import datetime as dt
+import operator
+from collections.abc import Callable
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -86,6 +88,16 @@ class Member(Node):
 
 
 Comparator = Literal["<", "<=", ">", ">=", "==", "!="]
+
+# What each comparator means, for every stage that evaluates one.
+COMPARE: dict[str, Callable[[Any, Any], bool]] = {
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "==": operator.eq,
+    "!=": operator.ne,
+}
 
 
 class Compare(Node):

@@ -94,23 +94,11 @@ class Glossary(_Model):
 
 def _timeline(term: m.Term, instrument: m.Instrument | None) -> Timeline:
     """The term's dates (its own, else its instrument's) and its instrument's standing."""
-    base = instrument.status if instrument else None
-    events = list(instrument.court if instrument else ())
-    if base is not None and base.kind is m.StatusKind.ENJOINED and base.since and base.case:
-        events.append(
-            m.CourtEvent(
-                span=base.span,
-                date=base.since,
-                event=m.CourtEventKind.ENJOINED,
-                case=base.case,
-                protecting=base.protecting,
-            )
-        )
-    return Timeline(
+    return Timeline.build(
         effective=term.effective or (instrument.effective if instrument else None),
         until=term.until or (instrument.until if instrument else None),
-        base=base,
-        events=tuple(sorted(events, key=lambda e: (e.date, e.span.line))),
+        base=instrument.status if instrument else None,
+        court=list(instrument.court if instrument else ()),
     )
 
 

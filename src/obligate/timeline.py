@@ -41,10 +41,25 @@ class Timeline:
 
     @classmethod
     def of(cls, duty: m.Duty, instrument: m.Instrument | None) -> Timeline:
-        effective = duty.effective or (instrument.effective if instrument else None)
-        until = duty.until or (instrument.until if instrument else None)
-        base = duty.status or (instrument.status if instrument else None)
-        events = list(instrument.court if instrument else ()) + list(duty.court)
+        """A duty's dates and standing, its instrument's where it says nothing itself; its
+        own court events are read together with its instrument's."""
+        return cls.build(
+            effective=duty.effective or (instrument.effective if instrument else None),
+            until=duty.until or (instrument.until if instrument else None),
+            base=duty.status or (instrument.status if instrument else None),
+            court=[*(instrument.court if instrument else ()), *duty.court],
+        )
+
+    @classmethod
+    def build(
+        cls,
+        effective: dt.date | None,
+        until: dt.date | None,
+        base: m.Status | None,
+        court: list[m.CourtEvent],
+    ) -> Timeline:
+        """A timeline whose ``enjoined in ... since`` status is read as one more court event."""
+        events = list(court)
         if base is not None and base.kind is m.StatusKind.ENJOINED and base.since and base.case:
             events.append(
                 m.CourtEvent(
