@@ -8,6 +8,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from obligate import model as m
+
 
 class _Answer(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -18,6 +20,16 @@ class CitationOut(_Answer):
     instrument_title: str
     provision: str
     url: str | None
+
+
+def citation_out(citation: m.Citation, instrument: m.Instrument | None) -> CitationOut:
+    """A citation as answers show it: the provision's own address, else its instrument's."""
+    return CitationOut(
+        instrument=citation.instrument,
+        instrument_title=instrument.title if instrument else "",
+        provision=citation.provision,
+        url=citation.url or (instrument.url if instrument else None),
+    )
 
 
 class DeadlineOut(_Answer):

@@ -19,7 +19,13 @@ from pydantic import BaseModel, ConfigDict
 
 from obligate import model as m
 from obligate.api import RuleBase, ServiceLike
-from obligate.determination import CitationOut, DeadlineOut, Determination, DutyOut
+from obligate.determination import (
+    CitationOut,
+    DeadlineOut,
+    Determination,
+    DutyOut,
+    citation_out,
+)
 from obligate.diagnostics import did_you_mean
 from obligate.enforcement import EnforcementOut, enforcement_of, exposure_key
 from obligate.query import FieldError, QueryError
@@ -480,12 +486,7 @@ def baseline(comparison: Comparison, rulebase: RuleBase) -> Baseline:
             citation = None
             if setting.under is not None:
                 instrument = rulebase.instruments.get(setting.under.instrument)
-                citation = CitationOut(
-                    instrument=setting.under.instrument,
-                    instrument_title=instrument.title if instrument else "",
-                    provision=setting.under.provision,
-                    url=instrument.url if instrument else None,
-                )
+                citation = citation_out(setting.under, instrument)
             lines.append(
                 BaselineLine(
                     category=_category_of(name),

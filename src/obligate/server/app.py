@@ -27,7 +27,12 @@ from obligate import __version__, harmonize
 from obligate import model as m
 from obligate.api import RuleBase
 from obligate.decision_log import DecisionLog, DecisionRecord
-from obligate.determination import CitationOut, DeadlineOut, Determination, RulebaseOut
+from obligate.determination import (
+    DeadlineOut,
+    Determination,
+    RulebaseOut,
+    citation_out,
+)
 from obligate.diagnostics import did_you_mean
 from obligate.evaluate import render
 from obligate.query import FieldError, QueryError
@@ -459,13 +464,7 @@ def _duty_detail(rulebase: RuleBase, duty_id: str, version: RulebaseOut) -> mode
         raise _not_found("duty", "id", duty_id, library.duties)
     citation = None
     if duty.cites is not None:
-        instrument = library.instruments.get(duty.cites.instrument)
-        citation = CitationOut(
-            instrument=duty.cites.instrument,
-            instrument_title=instrument.title if instrument else "",
-            provision=duty.cites.provision,
-            url=duty.cites.url or (instrument.url if instrument else None),
-        )
+        citation = citation_out(duty.cites, library.instruments.get(duty.cites.instrument))
     status = None
     if duty.status is not None:
         status = models.StatusOut(
