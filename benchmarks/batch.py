@@ -27,7 +27,7 @@ import pandas as pd
 import pyarrow as pa
 
 import obligate
-from obligate.batch import BatchFunction, answer_parquet, answer_table
+from obligate.interfaces.batch import BatchFunction, answer_parquet, answer_table
 from synthetic import generate, profiles
 
 DATES = ["2025-01-01", "2025-07-01", "2026-01-01", "2026-07-01"]

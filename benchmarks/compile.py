@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from obligate.compiler import compile_paths
+from obligate.language.compiler import compile_paths
 from synthetic import generate
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import obligate
-from obligate.api import RuleBase
+from obligate import RuleBase
 from synthetic import generate, queries
 
 
@@ -61,7 +61,7 @@ class DurableDirect:
             lang.when_all(+lang.m.kind)(lambda c: None)
 
     def _condition(self, duty: Any) -> Any:
-        from obligate import model as m
+        from obligate.language import model as m
 
         lang = self.lang
         instrument_code = duty.cites.instrument.removeprefix("I-")

@@ -291,7 +291,7 @@ def start_server(port: int, log_path: Path | None) -> subprocess.Popen[bytes]:
     command = [
         sys.executable,
         "-c",
-        "import sys; from obligate.cli import main; sys.argv[0] = 'obligate'; main()",
+        "import sys; from obligate.interfaces.cli import main; sys.argv[0] = 'obligate'; main()",
         "serve",
         "--rules",
         str(ROOT / "rules"),

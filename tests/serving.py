@@ -56,7 +56,7 @@ def obligate_command() -> list[str]:
     script = Path(sys.executable).parent / "obligate"
     if script.exists():
         return [str(script)]
-    return [sys.executable, "-c", "from obligate.cli import main; main()"]
+    return [sys.executable, "-c", "from obligate.interfaces.cli import main; main()"]
 
 
 class Server:

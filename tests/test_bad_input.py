@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from obligate.compiler import compile_paths
-from obligate.diagnostics import RuleFileError
+from obligate.language.compiler import compile_paths
+from obligate.language.diagnostics import RuleFileError
 
 HEADER = (
     'jurisdiction XU "Example" { }\n'

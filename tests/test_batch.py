@@ -16,10 +16,9 @@ import yaml
 from typer.testing import CliRunner
 
 import obligate
-from obligate.api import RuleBase
-from obligate.batch import BatchError, BatchFunction, Columns, answer_table
-from obligate.cli import app
-from obligate.query import QueryError
+from obligate import QueryError, RuleBase
+from obligate.interfaces.batch import BatchError, BatchFunction, Columns, answer_table
+from obligate.interfaces.cli import app
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from obligate import decision_log as dl
-from obligate.cli import app
+from obligate.interfaces import decision_log as dl
+from obligate.interfaces.cli import app
 from serving import postgres_dsn
 
 

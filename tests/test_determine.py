@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 import obligate
-from obligate import engine as engine_module
-from obligate.api import RuleBase
+from obligate import RuleBase
+from obligate.engine import rules as engine_module
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 

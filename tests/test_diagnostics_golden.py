@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from obligate.cli import app
+from obligate.interfaces.cli import app
 
 HERE = Path(__file__).parent / "diagnostics"
 BAD = sorted((HERE / "bad").glob("*.obl"))

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from obligate.cli import app
+from obligate.interfaces.cli import app
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 CASE = """cases:

@@ -19,10 +19,9 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import obligate
-from obligate import harmonize
-from obligate.api import RuleBase
-from obligate.cli import app
-from obligate.query import QueryError
+from obligate import QueryError, RuleBase
+from obligate.harmonise import harmonize
+from obligate.interfaces.cli import app
 
 FIXTURES = Path(__file__).parent / "fixtures"
 RULES = [FIXTURES / "mini", FIXTURES / "markets"]
@@ -196,7 +195,7 @@ def _chromium() -> str | None:
 
 
 def test_html_checklist_renders_in_headless_chromium(tmp_path: Path, rulebase: RuleBase) -> None:
-    from obligate import harmonize_report
+    from obligate.reports import harmonise as harmonize_report
 
     chromium = _chromium()
     if chromium is None:

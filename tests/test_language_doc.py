@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from obligate.compiler import Source, compile_sources, prelude
-from obligate.diagnostics import Diagnostics, render_all
+from obligate.language.compiler import Source, compile_sources, prelude
+from obligate.language.diagnostics import Diagnostics, render_all
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "language.md"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import obligate
-from obligate import compiler
+from obligate.language import compiler
 
 ROOT = Path(__file__).resolve().parents[1]
 

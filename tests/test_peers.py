@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import obligate
-from obligate.api import RuleBase
+from obligate import RuleBase
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 

@@ -10,9 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 import obligate
-from obligate.api import RuleBase
-from obligate.cli import app
-from obligate.query import QueryError
+from obligate import QueryError, RuleBase
+from obligate.interfaces.cli import app
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from obligate import casebook
-from obligate.compiler import compile_paths
-from obligate.diagnostics import render_all
+from obligate.determination import casebook
+from obligate.language.compiler import compile_paths
+from obligate.language.diagnostics import render_all
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = casebook.load_cases([ROOT / "casebook"])

@@ -14,9 +14,9 @@ import httpx
 import pytest
 import yaml
 
-from obligate import decision_log as dl
-from obligate import harmonize
-from obligate.api import RuleBase
+from obligate import RuleBase
+from obligate.harmonise import harmonize
+from obligate.interfaces import decision_log as dl
 from serving import ROOT, Server, post_at_once, postgres_dsn
 
 PLATFORM = yaml.safe_load((ROOT / "examples" / "social-platform.yaml").read_text())

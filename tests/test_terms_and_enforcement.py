@@ -18,12 +18,11 @@ import pytest
 from typer.testing import CliRunner
 
 import obligate
-from obligate import enforcement as enf
-from obligate import glossary_report
-from obligate.api import RuleBase
-from obligate.cli import app
-from obligate.query import QueryError
-from obligate.terms import terms_for_duty
+from obligate import QueryError, RuleBase
+from obligate.determination import enforcement as enf
+from obligate.determination.terms import terms_for_duty
+from obligate.interfaces.cli import app
+from obligate.reports import glossary as glossary_report
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "terms"
@@ -203,7 +202,7 @@ def test_unknown_term_market_or_date_names_the_field(
 
 
 def test_no_market_is_a_field_error(world: RuleBase) -> None:
-    from obligate.terms import glossary
+    from obligate.determination.terms import glossary
 
     with pytest.raises(QueryError) as caught:
         glossary(world.compiled.library, world.graph, ["child"], [], dt.date(2026, 6, 1))

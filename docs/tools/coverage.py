@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import obligate
-from obligate import casebook
-from obligate import model as m
-from obligate.api import RuleBase
-from obligate.timeline import Timeline
+from obligate.determination import casebook
+from obligate.determination.rulebase import RuleBase
+from obligate.graph.timeline import Timeline
+from obligate.language import model as m
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "coverage.md"

@@ -3,10 +3,10 @@ this place, on this date, and why."""
 
 from __future__ import annotations
 
-from obligate.api import RuleBase, load
-from obligate.determination import Determination, Explanation
-from obligate.diagnostics import Diagnostic, RuleFileError
-from obligate.query import QueryError, Service, User
+from obligate.determination.answer import Determination, Explanation
+from obligate.determination.query import QueryError, Service, User
+from obligate.determination.rulebase import RuleBase, load
+from obligate.language.diagnostics import Diagnostic, RuleFileError
 
 __all__ = [
     "Determination",

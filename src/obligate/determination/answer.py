@@ -1,0 +1,166 @@
+"""The answer: which duties apply, which depend on open facts, which are suspended or coming,
+and why. These models are the stable JSON contract of DESIGN.md (keys are never renamed)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from obligate.language import model as m
+
+
+class _Answer(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class CitationOut(_Answer):
+    instrument: str
+    instrument_title: str
+    provision: str
+    url: str | None
+
+
+def citation_out(citation: m.Citation, instrument: m.Instrument | None) -> CitationOut:
+    """A citation as answers show it: the provision's own address, else its instrument's."""
+    return CitationOut(
+        instrument=citation.instrument,
+        instrument_title=instrument.title if instrument else "",
+        provision=citation.provision,
+        url=citation.url or (instrument.url if instrument else None),
+    )
+
+
+class DeadlineOut(_Answer):
+    amount: float | None
+    unit: str | None
+    hours: float | None
+    text: str
+    description: str | None
+
+
+class TermOut(_Answer):
+    """A defined term a duty rests on (or a glossary row): one law's definition of it."""
+
+    term: str  # the canonical name (child, csam, ...)
+    word: str  # the law's own word for it
+    jurisdiction: str
+    wording: Literal["quote", "paraphrase", "none"]
+    text: str  # the quotation, the paraphrase, or why the law has no definition
+    citation: CitationOut
+    attributes: dict[str, bool | int | float | str] = {}
+    status: str = "in_force"
+    source: str
+
+
+class DutyOut(_Answer):
+    id: str
+    modality: Literal["obligation", "prohibition", "permission"]
+    title: str
+    category: str
+    jurisdiction: str
+    via: list[str]
+    citation: CitationOut
+    effective: str | None
+    until: str | None
+    status: str
+    deadline: DeadlineOut | None
+    scope: Literal["user", "service"]
+    because: list[str]
+    source: str
+    overrides: list[str] = []
+    note: str | None = None
+    terms: list[TermOut] = []  # filled by terms.terms_for_duty
+
+
+class ConditionalOut(DutyOut):
+    depends_on: list[str]
+
+
+class SuspensionOut(_Answer):
+    status: str
+    case: str | None = None
+    since: str | None = None
+    protecting: list[str] = []
+    detail: str
+
+
+class SuspendedOut(DutyOut):
+    why: SuspensionOut
+
+
+class ChangeOut(_Answer):
+    date: str
+    change: Literal["starts", "ends", "status", "parameter"]
+    detail: str
+
+
+class UpcomingOut(DutyOut):
+    changes: list[ChangeOut]
+
+
+class DisplacedOut(_Answer):
+    id: str
+    by: str
+    citation: CitationOut
+    source: str
+
+
+class ConflictOut(_Answer):
+    category: str
+    duties: list[str]
+    detail: str
+
+
+class ParameterOut(_Answer):
+    value: float | int
+    from_: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"value": self.value, "from": self.from_}
+
+
+class RulebaseOut(_Answer):
+    version: str
+    rules: int
+
+
+class Determination(_Answer):
+    query: dict[str, Any]
+    rulebase: RulebaseOut
+    jurisdictions: list[str]
+    parameters: dict[str, ParameterOut]
+    duties: list[DutyOut]
+    conditional: list[ConditionalOut]
+    suspended: list[SuspendedOut]
+    upcoming: list[UpcomingOut]
+    displaced: list[DisplacedOut]
+    conflicts: list[ConflictOut]
+
+    def to_dict(self) -> dict[str, Any]:
+        data = self.model_dump(mode="json")
+        data["parameters"] = {name: p.to_json() for name, p in self.parameters.items()}
+        return data
+
+    def to_json(self, indent: int | None = 2) -> str:
+        """The contract JSON: same rule files and query give byte-identical text."""
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    @property
+    def duty_ids(self) -> list[str]:
+        return [d.id for d in self.duties]
+
+
+class Explanation(_Answer):
+    """Why a duty applies to a query, or why it does not."""
+
+    id: str
+    outcome: Literal[
+        "applies", "conditional", "suspended", "displaced", "upcoming", "does_not_apply"
+    ]
+    reasons: list[str]
+    duty: DutyOut | None = None
+
+    def to_json(self) -> str:
+        return json.dumps(self.model_dump(mode="json"), indent=2, ensure_ascii=False)

@@ -1,0 +1,346 @@
+"""Request and response models of the HTTP API.
+
+Requests carry the Python API's own models (``Service``, ``User``); answers are the Python
+API's answers (``Determination``, ``Explanation``, harmonize's ``Comparison`` and
+``Checklist``) with the rule-base version added where the model does not carry it already.
+Unknown keys in a request are refused by name (``extra="forbid"``), except service facts:
+those are checked against the rule library's vocabulary, with a did-you-mean.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from obligate.determination.answer import (
+    CitationOut,
+    DeadlineOut,
+    Determination,
+    Explanation,
+    RulebaseOut,
+)
+from obligate.determination.query import Service, User
+
+MAX_MARKETS = 60
+
+EXAMPLE_SERVICE: dict[str, Any] = {
+    "types": ["social_media"],
+    "features": ["user_generated_content", "direct_messaging", "targeted_advertising"],
+    "established_in": "IE",
+    "monthly_active_users": {"EU": 60000000},
+}
+
+
+def date_field() -> Any:
+    """A date as the request sends it: checked by the rule base, which names the field."""
+    return Field(
+        description="the day the law is read on, YYYY-MM-DD",
+        examples=["2026-06-01"],
+        json_schema_extra={"format": "date"},
+    )
+
+
+class _Request(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DetermineRequest(_Request):
+    """Which duties apply to this service, for this user, in this place, on this date."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "service": EXAMPLE_SERVICE,
+                    "user": {"age": 15, "location": "DE"},
+                    "date": "2026-06-01",
+                }
+            ]
+        }
+    )
+
+    service: Service = Field(default_factory=Service, description="service facts (TAXONOMY.md)")
+    user: User
+    date: str = date_field()
+    horizon_days: int = Field(
+        default=365, ge=0, le=3650, description="how many days ahead `upcoming` looks"
+    )
+
+
+class ExplainRequest(_Request):
+    """Why one duty applies to a query, or why it does not."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "duty": "EU-DSA-28-1",
+                    "service": EXAMPLE_SERVICE,
+                    "user": {"age": 15, "location": "DE"},
+                    "date": "2026-06-01",
+                }
+            ]
+        }
+    )
+
+    duty: str = Field(description="a duty id, e.g. EU-DSA-28-1")
+    service: Service = Field(default_factory=Service)
+    user: User
+    date: str = date_field()
+
+
+class CompareRequest(_Request):
+    """The same service in several markets, category by category."""
+
+    service: Service = Field(default_factory=Service)
+    markets: list[str] = Field(min_length=1, max_length=MAX_MARKETS, examples=[["DE", "FR", "GB"]])
+    date: str = date_field()
+    ages: str | None = Field(
+        default=None,
+        description="the user ages compared, LOW-HIGH (default 0-17)",
+        examples=["8-17"],
+    )
+
+
+class ChecklistRequest(_Request):
+    """What a launch in these markets must meet on the launch date, and what comes next."""
+
+    service: Service = Field(default_factory=Service)
+    markets: list[str] = Field(min_length=1, max_length=MAX_MARKETS, examples=[["DE", "GB"]])
+    launch_date: str = date_field()
+    ages: str | None = Field(default=None, examples=["8-17"])
+
+
+# ---------------------------------------------------------------- answers
+
+
+class _Answer(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ParameterJSON(_Answer):
+    """A parameter's value at the user's location and the jurisdiction it comes from."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    value: float | int
+    from_: str = Field(alias="from")
+
+
+class DeterminationResponse(Determination):
+    """``Determination`` as its JSON contract writes it (a parameter's origin is ``from``)."""
+
+    parameters: dict[str, ParameterJSON]  # type: ignore[assignment]
+
+
+class ExplanationResponse(Explanation):
+    rulebase: RulebaseOut
+
+
+class JurisdictionSummary(_Answer):
+    code: str
+    name: str
+    member_of: list[str]
+    part_of: list[str]
+    party_to: list[str]
+
+
+class JurisdictionList(_Answer):
+    rulebase: RulebaseOut
+    jurisdictions: list[JurisdictionSummary]
+
+
+class Edge(_Answer):
+    child: str
+    parent: str
+    kind: Literal["member_of", "part_of", "party_to"]
+
+
+class ParameterSettingOut(_Answer):
+    name: str
+    value: float | int
+    origin: str
+    since: str | None
+    citation: str | None
+
+
+class NamedRef(_Answer):
+    id: str
+    title: str
+
+
+class DutyRef(_Answer):
+    id: str
+    title: str
+    category: str | None
+    modality: str
+
+
+class JurisdictionDetail(_Answer):
+    rulebase: RulebaseOut
+    code: str
+    name: str
+    member_of: list[str]
+    part_of: list[str]
+    party_to: list[str]
+    parties: list[str]
+    note: str | None
+    date: str
+    reach: list[str] = Field(description="this place and every place whose law reaches it")
+    edges: list[Edge] = Field(description="the graph edges among `reach`")
+    parameters: list[ParameterSettingOut]
+    instruments: list[NamedRef]
+    duties: list[DutyRef] = Field(description="duties hooked to this jurisdiction")
+
+
+class HookOut(_Answer):
+    kind: Literal["users_in", "established_in"]
+    jurisdiction: str
+
+
+class CourtEventOut(_Answer):
+    date: str
+    event: str
+    case: str
+    protecting: list[str]
+
+
+class StatusOut(_Answer):
+    kind: str
+    since: str | None
+    case: str | None
+    protecting: list[str]
+
+
+class DutyDetail(_Answer):
+    rulebase: RulebaseOut
+    id: str
+    modality: Literal["obligation", "prohibition", "permission"]
+    title: str
+    category: str | None
+    citation: CitationOut | None
+    applies_to: list[HookOut]
+    when: str | None = Field(description="the condition, as the rule file says it")
+    unless: str | None
+    overrides: list[str]
+    effective: str | None
+    until: str | None
+    status: StatusOut | None
+    court: list[CourtEventOut]
+    deadline: DeadlineOut | None
+    note: str | None
+    source: str
+
+
+class DiagnosticOut(_Answer):
+    code: str
+    severity: str
+    message: str
+    file: str
+    line: int
+    col: int
+    hint: str | None = None
+
+
+class ReloadOut(_Answer):
+    at: str
+    ok: bool
+    version: str | None = Field(description="the version loaded, when the reload succeeded")
+    seconds: float
+    diagnostics: list[DiagnosticOut] = Field(
+        description="why the rule files did not compile; the previous rule base still serves"
+    )
+    rendered: str | None = Field(
+        default=None, description="the diagnostics as `obligate check` prints"
+    )
+
+
+class Counts(_Answer):
+    duties: int
+    definitions: int
+    instruments: int
+    jurisdictions: int
+    types: int
+    features: int
+    categories: int
+    warnings: int
+
+
+class RulebaseInfo(_Answer):
+    rulebase: RulebaseOut
+    version: str
+    counts: Counts
+    loaded_at: str
+    load_seconds: float
+    paths: list[str]
+    watching: bool
+    last_reload: ReloadOut | None = Field(
+        description="the latest reload attempt, successful or not (null before the first)"
+    )
+
+
+class WordOut(_Answer):
+    name: str
+    description: str | None
+
+
+class FactOut(_Answer):
+    subject: str
+    name: str
+    type: str | None
+    description: str | None
+
+
+class Vocabulary(_Answer):
+    rulebase: RulebaseOut
+    types: list[WordOut]
+    features: list[WordOut]
+    categories: list[WordOut]
+    parameters: list[WordOut]
+    facts: list[FactOut]
+
+
+class Health(_Answer):
+    status: Literal["ok", "degraded"]
+    rulebase: RulebaseOut
+    decision_log: Literal["ok", "off", "failing"]
+
+
+# ---------------------------------------------------------------- errors
+
+ErrorCode = Literal[
+    "invalid_query",
+    "unknown_jurisdiction",
+    "unknown_duty",
+    "invalid_body",
+    "not_found",
+    "method_not_allowed",
+    "payload_too_large",
+    "decision_log_unavailable",
+    "internal_error",
+]
+
+
+class FieldProblem(_Answer):
+    field: str = Field(description="the field, as a dotted path (user.age, service.features)")
+    value: Any = Field(
+        default=None, description="the value found (long or nested values shortened)"
+    )
+    message: str
+    accepted: str | None = None
+    hint: str | None = None
+
+
+class ErrorBody(_Answer):
+    code: ErrorCode
+    status: int
+    message: str
+    fields: list[FieldProblem] = []
+
+
+class ErrorResponse(_Answer):
+    """Every error has this shape; ``error.code`` is one of a closed set."""
+
+    error: ErrorBody
+    rulebase: RulebaseOut | None = None

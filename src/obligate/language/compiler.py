@@ -1,0 +1,216 @@
+"""The compile pipeline: rule-file text to a checked library, as a named list of stages.
+
+    parse    text -> syntax trees (syntax.py)            per file
+    build    syntax trees -> model blocks (from_tree.py)  per file
+    resolve  every name used is declared (resolve.py)     whole library
+    checks   cycles, dates, types, dead conditions        whole library; needs resolved names
+
+Each stage appends to one ``Diagnostics``; the pipeline stops at the first stage boundary
+with errors, so that resolution never runs on a file that failed to parse. A corpus that
+compiled before is read back from a cache keyed by the content hash of every file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from importlib import metadata, resources
+from pathlib import Path
+
+from obligate.language import model as m
+from obligate.language.build import parse_and_build
+from obligate.language.checks import check
+from obligate.language.diagnostics import Diagnostic, Diagnostics, RuleFileError
+from obligate.language.resolve import Library, gather, resolve
+from obligate.language.syntax import decode, grammar_text
+from obligate.memory import collector_paused
+
+PRELUDE_NAME = "<obligate>/prelude.obl"
+CACHE_FORMAT = 2
+
+
+@dataclass(frozen=True)
+class Source:
+    path: str  # as shown to the user
+    text: str
+    key: str = ""  # the path inside the library folder: what the version hashes
+
+
+@dataclass
+class Compiled:
+    """A checked library with the texts it came from and its warnings."""
+
+    library: Library
+    sources: dict[str, str]
+    version: str
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+
+def prelude() -> Source:
+    text = resources.files("obligate.language").joinpath("prelude.obl").read_text(encoding="utf-8")
+    return Source(PRELUDE_NAME, text, PRELUDE_NAME)
+
+
+def discover(paths: Sequence[str | os.PathLike[str]]) -> list[tuple[Path, str]]:
+    """The .obl files under the given files and folders, sorted, each once, with the path
+    each has inside the folder it was found in."""
+    found: dict[Path, str] = {}
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for file in path.rglob("*.obl"):
+                if file.is_file():
+                    found.setdefault(file, file.relative_to(path).as_posix())
+        else:
+            found.setdefault(path, path.name)
+    return sorted(found.items())
+
+
+def read_sources(paths: Sequence[str | os.PathLike[str]], diagnostics: Diagnostics) -> list[Source]:
+    sources = [prelude()]
+    for path, key in discover(paths):
+        shown = _display_path(path)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            from obligate.language.diagnostics import Span
+
+            diagnostics.error("E013", f"cannot read this file: {exc.strerror}", Span(shown, 1, 1))
+            continue
+        text = decode(shown, data, diagnostics)
+        if text is not None:
+            sources.append(Source(shown, text, key))
+    return sources
+
+
+def _display_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def version_of(sources: Sequence[Source]) -> str:
+    """The rule base's version: a hash of the sorted rule-file contents (and the grammar)."""
+    digest = hashlib.sha256()
+    digest.update(grammar_text().encode())
+    for source in sorted(sources, key=lambda s: s.key or s.path):
+        digest.update((source.key or source.path).encode() + b"\0" + source.text.encode() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+# ---------------------------------------------------------------- stages
+
+Stage = Callable[["_Run"], None]
+
+
+@dataclass
+class _Run:
+    sources: list[Source]
+    diagnostics: Diagnostics
+    files: list[m.RuleFile] = field(default_factory=list)
+    library: Library = field(default_factory=Library)
+
+
+def _parse_and_build(run: _Run) -> None:
+    # Parse and build run file by file, so one pass over a file yields its model.
+    for source in run.sources:
+        run.files.append(parse_and_build(source.path, source.text, run.diagnostics))
+
+
+def _resolve(run: _Run) -> None:
+    run.library = gather(run.files, run.diagnostics)
+    resolve(run.library, run.diagnostics)
+
+
+def _checks(run: _Run) -> None:
+    check(run.library, run.diagnostics)
+
+
+STAGES: tuple[tuple[str, Stage], ...] = (
+    ("parse+build", _parse_and_build),
+    ("resolve", _resolve),  # before checks: checks read declarations by name
+    ("checks", _checks),
+)
+
+
+def compile_sources(sources: list[Source], diagnostics: Diagnostics) -> Library | None:
+    run = _Run(sources, diagnostics)
+    for _name, stage in STAGES:
+        stage(run)
+        if diagnostics.has_errors:
+            return None
+    return run.library
+
+
+def compile_paths(paths: Sequence[str | os.PathLike[str]], *, use_cache: bool = True) -> Compiled:
+    """Compile rule files and folders; raise ``RuleFileError`` with every problem found."""
+    diagnostics = Diagnostics()
+    sources = read_sources(paths, diagnostics)
+    texts = {s.path: s.text for s in sources}
+    if diagnostics.has_errors:
+        raise RuleFileError(diagnostics.sorted(), texts)
+    version = version_of(sources)
+    # The answers name each rule's file as the user gave it, so the same library found at
+    # another path is a different cache entry (the version, which hashes contents, is not).
+    entry = _entry_name(version, [s.path for s in sources])
+    cached = _cache_read(entry, version) if use_cache else None
+    if cached is not None:
+        return cached
+    with collector_paused():
+        library = compile_sources(sources, diagnostics)
+    if library is None:
+        raise RuleFileError(diagnostics.sorted(), texts)
+    compiled = Compiled(library, texts, version, diagnostics.sorted())
+    if use_cache:
+        _cache_write(entry, compiled)
+    return compiled
+
+
+# ---------------------------------------------------------------- cache
+
+
+def cache_dir() -> Path:
+    configured = os.environ.get("OBLIGATE_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "obligate"
+
+
+def _entry_name(version: str, paths: Sequence[str]) -> str:
+    shown = hashlib.sha256("\0".join(sorted(paths)).encode()).hexdigest()[:12]
+    return f"{version}-{shown}"
+
+
+def _cache_key(version: str) -> Path:
+    try:
+        package = metadata.version("obligate")
+    except metadata.PackageNotFoundError:
+        package = "dev"
+    return cache_dir() / f"rules-{CACHE_FORMAT}-{package}-{version}.pickle"
+
+
+def _cache_read(entry: str, version: str) -> Compiled | None:
+    path = _cache_key(entry)
+    try:
+        with path.open("rb") as handle, collector_paused():
+            value = pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return None
+    return value if isinstance(value, Compiled) and value.version == version else None
+
+
+def _cache_write(entry: str, compiled: Compiled) -> None:
+    path = _cache_key(entry)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        with temporary.open("wb") as handle:
+            pickle.dump(compiled, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        temporary.replace(path)
+    except OSError:
+        pass  # a cache that cannot be written only costs time

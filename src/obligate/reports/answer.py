@@ -1,0 +1,152 @@
+"""Rendering answers for people: a rich table grouped by jurisdiction, and Markdown.
+
+JSON is the contract and comes from ``Determination.to_json``; these renderings read the same
+models, so the three formats always agree.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from collections.abc import Iterable
+
+from rich.console import Console
+from rich.table import Table
+
+from obligate.determination.answer import Determination, DutyOut, Explanation
+
+
+def _group(duties: Iterable[DutyOut]) -> dict[str, list[DutyOut]]:
+    grouped: dict[str, list[DutyOut]] = defaultdict(list)
+    for duty in duties:
+        grouped[duty.jurisdiction].append(duty)
+    return grouped
+
+
+def _citation(duty: DutyOut) -> str:
+    return f"{duty.citation.instrument} {duty.citation.provision}"
+
+
+def _header(answer: Determination) -> str:
+    query = answer.query
+    user = query["user"]
+    age = f"age {user['age']}" if "age" in user else "age not given"
+    return (
+        f"{len(answer.duties)} duties for a user in {user['location']} ({age}) on "
+        f"{query['date']} · reached by {', '.join(answer.jurisdictions)} · rule base "
+        f"{answer.rulebase.version}"
+    )
+
+
+def table(answer: Determination, width: int = 140) -> str:
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer, width=width, force_terminal=False, color_system=None, markup=False
+    )
+    console.print(_header(answer))
+    parameters = ", ".join(f"{n} {p.value} (from {p.from_})" for n, p in answer.parameters.items())
+    if parameters:
+        console.print(f"parameters: {parameters}")
+    for jurisdiction, duties in _group(answer.duties).items():
+        grid = Table(title=f"{jurisdiction}", title_justify="left", show_lines=False, expand=True)
+        for column in ("duty", "category", "citation", "deadline", "scope"):
+            grid.add_column(column)
+        for duty in duties:
+            grid.add_row(
+                f"{duty.id}\n{duty.title}",
+                duty.category,
+                _citation(duty),
+                duty.deadline.text if duty.deadline else "",
+                duty.scope,
+            )
+        console.print(grid)
+    _table_section(
+        console,
+        "conditional (depends on facts the query left out)",
+        [(d.id, _citation(d), ", ".join(d.depends_on)) for d in answer.conditional],
+    )
+    _table_section(
+        console,
+        "suspended (not binding on this date)",
+        [(d.id, _citation(d), d.why.detail) for d in answer.suspended],
+    )
+    _table_section(
+        console,
+        "upcoming",
+        [
+            (d.id, _citation(d), "; ".join(f"{c.date}: {c.detail}" for c in d.changes))
+            for d in answer.upcoming
+        ],
+    )
+    _table_section(
+        console,
+        "displaced by a more specific duty",
+        [
+            (d.id, f"{d.citation.instrument} {d.citation.provision}", f"by {d.by}")
+            for d in answer.displaced
+        ],
+    )
+    return buffer.getvalue()
+
+
+def _table_section(console: Console, title: str, rows: list[tuple[str, str, str]]) -> None:
+    if not rows:
+        return
+    grid = Table(title=title, title_justify="left", expand=True)
+    for column in ("duty", "citation", "why"):
+        grid.add_column(column)
+    for row in rows:
+        grid.add_row(*row)
+    console.print(grid)
+
+
+def markdown(answer: Determination) -> str:
+    lines = ["# Duties\n", f"{_header(answer)}\n"]
+    if answer.parameters:
+        lines.append("| parameter | value | from |\n|---|---|---|")
+        lines.extend(f"| {n} | {p.value} | {p.from_} |" for n, p in answer.parameters.items())
+        lines.append("")
+    for jurisdiction, duties in _group(answer.duties).items():
+        lines.append(f"## {jurisdiction}\n")
+        for duty in duties:
+            link = (
+                f"[{_citation(duty)}]({duty.citation.url})"
+                if duty.citation.url
+                else _citation(duty)
+            )
+            deadline = f" · deadline {duty.deadline.text}" if duty.deadline else ""
+            lines.append(
+                f"- **{duty.id}** ({duty.modality}, {duty.category}) {duty.title} — "
+                f"{link}{deadline} · `{duty.source}`"
+            )
+            lines.extend(f"  - {reason}" for reason in duty.because)
+        lines.append("")
+    for title, rows in (
+        (
+            "Conditional",
+            [
+                f"- **{d.id}** {d.title} — depends on {', '.join(d.depends_on)}"
+                for d in answer.conditional
+            ],
+        ),
+        ("Suspended", [f"- **{d.id}** {d.title} — {d.why.detail}" for d in answer.suspended]),
+        (
+            "Upcoming",
+            [
+                f"- **{d.id}** {d.title} — " + "; ".join(f"{c.date}: {c.detail}" for c in d.changes)
+                for d in answer.upcoming
+            ],
+        ),
+        ("Displaced", [f"- **{d.id}** displaced by {d.by}" for d in answer.displaced]),
+    ):
+        if rows:
+            lines.append(f"## {title}\n")
+            lines.extend(rows)
+            lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def explanation_text(explanation: Explanation) -> str:
+    lines = [f"{explanation.id}: {explanation.outcome.replace('_', ' ')}"]
+    lines.extend(f"  - {reason}" for reason in explanation.reasons)
+    return "\n".join(lines) + "\n"
