@@ -8,7 +8,6 @@ law* or *not encoded*, then one divergence line per attribute.
 from __future__ import annotations
 
 import csv
-import html
 import io
 import textwrap
 from collections.abc import Callable, Sequence
@@ -21,6 +20,7 @@ from obligate.determination.terms import (
     MarketTerm,
     shown,
 )
+from obligate.reports import pages
 
 FORMATS = ("table", "json", "md", "html", "csv")
 
@@ -178,56 +178,13 @@ def _md(text: str) -> str:
 
 
 def html_page(glossary: Glossary) -> str:
-    out = [
-        "<!doctype html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>Glossary on {glossary.date}</title>",
-        "<style>table{border-collapse:collapse}td,th{border:1px solid #999;padding:4px;"
-        "vertical-align:top;text-align:left}.none{font-style:italic}</style>",
-        "</head><body>",
-        f"<h1>Glossary on {glossary.date}</h1>",
-        f"<p>Markets: {html.escape(', '.join(glossary.markets))}</p>",
-    ]
-    for term in glossary.terms:
-        out.extend(_html_term(term))
-    out.append("</body></html>")
-    return "\n".join(out) + "\n"
-
-
-def _html_term(term: GlossaryTerm) -> list[str]:
-    e = html.escape
-    out = [
-        f'<section id="term-{e(term.term)}">',
-        f"<h2>{e(term.term)}</h2>",
-        f"<p>{e(term.meaning)}</p>",
-        "<table><thead><tr><th>market</th><th>from</th><th>the law's word</th>"
-        "<th>definition</th><th>citation</th><th>attributes</th></tr></thead><tbody>",
-    ]
-    for market in term.markets:
-        if market.state == "not encoded":
-            out.append(
-                f"<tr><td>{e(market.market)}</td><td></td><td></td>"
-                '<td class="none">not encoded</td><td></td><td></td></tr>'
-            )
-        for row in market.definitions:
-            citation = e(citation_text(row))
-            if row.citation.url:
-                citation = f'<a href="{e(row.citation.url)}">{citation}</a>'
-            css = ' class="none"' if row.wording == "none" else ""
-            attributes = "<br>".join(e(line) for line in attribute_lines(row))
-            out.append(
-                f"<tr><td>{e(market.market)}</td><td>{e(row.jurisdiction)}</td>"
-                f"<td>{e(row.word)}</td><td{css}>{e(definition_text(row))}</td>"
-                f"<td>{citation}</td><td>{attributes}</td></tr>"
-            )
-    out.append("</tbody></table>")
-    out.append("<h3>Divergence</h3><ul>")
-    for item in term.divergences:
-        out.append(f"<li><code>{e(item.attribute)}</code> ({item.label}): {e(item.detail)}</li>")
-    if not term.divergences:
-        out.append("<li>no attribute stated</li>")
-    out.append("</ul></section>")
-    return out
+    return pages.render(
+        "glossary.html.j2",
+        glossary=glossary,
+        definition_text=definition_text,
+        citation_text=citation_text,
+        attribute_lines=attribute_lines,
+    )
 
 
 # ---------------------------------------------------------------- csv

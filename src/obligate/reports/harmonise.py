@@ -1,28 +1,23 @@
 """Renderings of comparisons, baselines and launch checklists: table, Markdown, HTML, CSV.
 
 JSON is each model's own ``to_json``; these read the same models, so every format agrees.
-The HTML pages are self-contained (inline CSS, no scripts) and print well.
+The HTML pages are Jinja2 templates (``templates/compare.html.j2`` and its siblings):
+self-contained (inline CSS, no scripts), and they print well.
 """
 
 from __future__ import annotations
 
 import csv
-import html
 import io
 from collections.abc import Iterable
 
 from rich.console import Console
 from rich.table import Table
 
-from obligate.harmonise.harmonize import (
-    Baseline,
-    Cell,
-    Checklist,
-    ChecklistItem,
-    Comparison,
-    Divergence,
-    group_by_category,
-)
+from obligate.harmonise.baseline import Baseline, Divergence
+from obligate.harmonise.checklist import Checklist, ChecklistItem, group_by_category
+from obligate.harmonise.compare import Cell, Comparison
+from obligate.reports import pages
 
 STATE_MARK = {
     "required": "required",
@@ -147,83 +142,9 @@ def compare_csv(comparison: Comparison) -> str:
     return buffer.getvalue()
 
 
-CSS = """
-body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2433;
-margin:2rem auto;max-width:1200px;padding:0 1rem}
-h1{font-size:1.6rem;margin:.2rem 0}h2{font-size:1.15rem;margin:1.6rem 0 .4rem;
-border-bottom:2px solid #dde3ee;padding-bottom:.2rem}
-.meta{color:#5b6578;margin:.2rem 0 1rem}table{border-collapse:collapse;width:100%}
-th,td{border:1px solid #dde3ee;padding:.35rem .5rem;vertical-align:top;text-align:left}
-th{background:#f3f6fb;font-weight:600}td small{color:#5b6578}
-.state{display:inline-block;border-radius:.6rem;padding:0 .5rem;font-size:.8rem;
-font-weight:600;margin-bottom:.2rem}
-.required{background:#dbeafe;color:#1e3a8a}.prohibited{background:#fde2e1;color:#8a1c1c}
-.permitted{background:#dcfce7;color:#14532d}.conditional{background:#fef3c7;color:#78350f}
-.none{background:#eef0f4;color:#374151}.not-encoded{background:#fff;color:#6b7280;
-border:1px dashed #9ca3af}
-.item{border:1px solid #dde3ee;border-radius:.5rem;padding:.6rem .8rem;margin:.5rem 0;
-break-inside:avoid}.item h3{font-size:1rem;margin:0 0 .2rem}.id{font-family:ui-monospace,
-monospace;font-size:.85rem;color:#374151}.change{color:#78350f}.box{display:inline-block;
-width:.9rem;height:.9rem;border:1.5px solid #374151;border-radius:.15rem;margin-right:.4rem;
-vertical-align:-.1rem}a{color:#1d4ed8}
-@media print{body{margin:0;max-width:none;font-size:11pt}a{color:inherit}
-h2{break-after:avoid}}
-"""
-
-
-def _page(title: str, body: str) -> str:
-    return (
-        f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
-        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{html.escape(title)}</title><style>{CSS}</style></head>"
-        f"<body>{body}</body></html>\n"
-    )
-
-
-def _state_badge(state: str) -> str:
-    css = {"no duty in this law": "none", "not encoded": "not-encoded"}.get(state, state)
-    return f'<span class="state {css}">{html.escape(state)}</span>'
-
-
-def _citation_link(instrument: str, provision: str, url: str | None) -> str:
-    text = html.escape(f"{instrument} {provision}")
-    return f'<a href="{html.escape(url)}">{text}</a>' if url else text
-
-
 def compare_html(comparison: Comparison) -> str:
     bands = ", ".join(b.label for b in comparison.bands)
-    head = "".join(f"<th>{html.escape(m)}</th>" for m in comparison.markets)
-    rows = []
-    for category in comparison.categories:
-        cells = []
-        for market in comparison.markets:
-            cell = comparison.cell(category, market)
-            duties = "".join(
-                f'<div title="{html.escape(d.enforcement)}">'
-                f'<span class="id">{html.escape(d.id)}</span> '
-                f"{_citation_link(d.citation.instrument, d.citation.provision, d.citation.url)}"
-                f"{'' if d.ages == 'all ages' else f' <small>[{html.escape(d.ages)}]</small>'}"
-                "</div>"
-                for d in cell.duties
-            )
-            extra = "".join(
-                f"<div><small>{html.escape(p.name)} {p.value} "
-                f"({html.escape(p.origin)})</small></div>"
-                for p in cell.parameters
-            )
-            if cell.shortest_deadline_hours is not None:
-                extra += (
-                    f"<div><small>deadline {_hours(cell.shortest_deadline_hours)}</small></div>"
-                )
-            cells.append(f"<td>{_state_badge(cell.state)}{duties}{extra}</td>")
-        rows.append(f"<tr><th>{html.escape(category)}</th>{''.join(cells)}</tr>")
-    body = (
-        f"<h1>Comparison on {comparison.date}</h1><p class=meta>Age bands from the law: "
-        f"{html.escape(bands)} · rule base {comparison.version}</p>"
-        f"<table><thead><tr><th>category</th>{head}</tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table>"
-    )
-    return _page(f"Comparison {comparison.date}", body)
+    return pages.render("compare.html.j2", comparison=comparison, bands=bands, hours=_hours)
 
 
 # ---------------------------------------------------------------- baseline and divergence
@@ -314,37 +235,7 @@ def baseline_csv(baseline: Baseline) -> str:
 
 
 def baseline_html(baseline: Baseline, divergences: Iterable[Divergence] = ()) -> str:
-    rows = "".join(
-        f"<tr><td>{html.escape(line.category)}</td><td>{html.escape(line.market)}</td>"
-        f"<td>{html.escape(line.text)}</td><td>"
-        + (
-            _citation_link(line.citation.instrument, line.citation.provision, line.citation.url)
-            if line.citation
-            else ""
-        )
-        + "</td></tr>"
-        for line in baseline.lines
-    )
-    conflicts = "".join(f"<li>{html.escape(c.detail)}</li>" for c in baseline.conflicts)
-    divergence = "".join(
-        f"<tr><td>{html.escape(r.category)}</td><td>{r.score:.3f}</td>"
-        f"<td>{r.imposing}/{r.markets}</td></tr>"
-        for r in divergences
-    )
-    body = (
-        "<h1>Strictest common baseline</h1>"
-        f"<p class=meta>{html.escape(', '.join(baseline.markets))}"
-        f" · {baseline.date}</p><table><thead><tr><th>category</th><th>market</th>"
-        f"<th>reading</th><th>citation</th></tr></thead><tbody>{rows}</tbody></table>"
-        + (f"<h2>Conflicts</h2><ul>{conflicts}</ul>" if conflicts else "")
-        + (
-            f"<h2>Divergence</h2><table><thead><tr><th>category</th><th>score</th>"
-            f"<th>imposing</th></tr></thead><tbody>{divergence}</tbody></table>"
-            if divergence
-            else ""
-        )
-    )
-    return _page(f"Baseline {baseline.date}", body)
+    return pages.render("baseline.html.j2", baseline=baseline, divergences=list(divergences))
 
 
 # ---------------------------------------------------------------- checklist
@@ -450,60 +341,5 @@ def checklist_csv(checklist: Checklist) -> str:
     return buffer.getvalue()
 
 
-def _item_html(item: ChecklistItem) -> str:
-    markets = ", ".join(
-        html.escape(f"{m} ({a})" if a != "all ages" else m) for m, a in item.ages.items()
-    )
-    deadline = (
-        f" · deadline <strong>{html.escape(item.deadline.text)}</strong>" if item.deadline else ""
-    )
-    changes = "".join(
-        f'<div class="change">{html.escape(c.date)} [{html.escape(c.market)}]: '
-        f"{html.escape(c.detail)}</div>"
-        for c in item.changes
-    )
-    link = _citation_link(item.citation.instrument, item.citation.provision, item.citation.url)
-    return (
-        f'<div class="item"><h3><span class="box"></span>{html.escape(item.title)}</h3>'
-        f'<div><span class="id">{html.escape(item.id)}</span> · {html.escape(item.modality)}'
-        f" · {link}{deadline}</div><div><small>markets: {markets}</small></div>"
-        + (
-            f"<div><small>enforcement: {html.escape(item.enforcement)}</small></div>"
-            if item.enforcement
-            else ""
-        )
-        + f"{changes}</div>"
-    )
-
-
 def checklist_html(checklist: Checklist) -> str:
-    sections = []
-    for title, items in _sections(checklist):
-        sections.append(
-            f"<h2>{html.escape(title)} <small>({len(items)})</small></h2>"
-            + "".join(_item_html(i) for i in items)
-        )
-    if checklist.coming:
-        sections.append(
-            "<h2>Coming within 12 months of launch</h2>"
-            + "".join(_item_html(i) for i in checklist.coming)
-        )
-    if checklist.watch:
-        rows = "".join(
-            f"<tr><td><span class=id>{html.escape(w.id)}</span></td>"
-            f"<td>{html.escape(w.market)}</td><td>{html.escape(w.title)}</td>"
-            f"<td>{html.escape(w.why)}</td></tr>"
-            for w in checklist.watch
-        )
-        sections.append(
-            "<h2>Watch: suspended duties and open questions</h2><table><thead><tr>"
-            "<th>duty</th><th>market</th><th>title</th><th>why</th></tr></thead>"
-            f"<tbody>{rows}</tbody></table>"
-        )
-    body = (
-        f"<h1>Launch checklist</h1><p class=meta>Launch {checklist.launch_date} · markets "
-        f"{html.escape(', '.join(checklist.markets))} · {len(checklist.items)} duties to meet "
-        f"by launch · rule base {checklist.version}</p>{''.join(sections)}"
-        "<p class=meta>obligate informs compliance work; it is not legal advice.</p>"
-    )
-    return _page(f"Launch checklist {checklist.launch_date}", body)
+    return pages.render("checklist.html.j2", checklist=checklist, sections=_sections(checklist))

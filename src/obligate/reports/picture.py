@@ -7,6 +7,8 @@ import datetime as dt
 import shutil
 import subprocess
 
+import pydot
+
 from obligate.determination.rulebase import RuleBase
 
 # Colour-blind-safe sequential palette, light to dark.
@@ -41,8 +43,37 @@ def colours(rulebase: RuleBase, parameter: str, date: dt.date) -> dict[str, tupl
 
 
 def dot(rulebase: RuleBase, parameter: str | None = None, date: dt.date | None = None) -> str:
+    """DOT text of the jurisdiction graph, written by pydot: one box per place (code and
+    name, and the parameter's value where it is coloured), one labelled edge per link,
+    parents above children."""
     painted = colours(rulebase, parameter, date or dt.date.today()) if parameter else {}
-    return rulebase.graph.to_dot(painted)
+    return jurisdiction_graph(rulebase, painted).to_string()
+
+
+def jurisdiction_graph(rulebase: RuleBase, painted: dict[str, tuple[str, str]]) -> pydot.Dot:
+    """``painted`` maps a code to (an extra label line, a fill colour)."""
+    picture = pydot.Dot("jurisdictions", graph_type="digraph", rankdir="BT")
+    picture.set_node_defaults(shape="box")
+    graph = rulebase.graph
+    for code in sorted(graph.nodes):
+        lines = [code, graph.nodes[code].name]
+        if code in painted:
+            lines.append(painted[code][0])
+        # "\\n" is DOT's centred line break inside a label; pydot quotes and escapes the rest.
+        node = pydot.Node(_node_id(code), label="\\n".join(lines))
+        if code in painted:
+            node.set("style", "filled")
+            node.set("fillcolor", painted[code][1])
+        picture.add_node(node)
+    for child, parent, data in sorted(graph.graph.edges(data=True)):
+        picture.add_edge(pydot.Edge(_node_id(child), _node_id(parent), label=data["kind"]))
+    return picture
+
+
+def _node_id(code: str) -> str:
+    # Jurisdiction codes are letters, digits and hyphens (XF-1): always quoted, so that
+    # a code that happens to be a DOT keyword (NODE, EDGE) is still a plain name.
+    return f'"{code}"'
 
 
 def render(dot_text: str, fmt: str) -> bytes:

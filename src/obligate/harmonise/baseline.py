@@ -1,0 +1,226 @@
+"""Baseline, conflicts and divergence: what a comparison means for a service in every market.
+
+``baseline`` reads the strictest common reading off the matrix, ``conflicts`` finds where one
+market prohibits what another permits, and ``divergence`` measures how far the markets differ.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+from obligate.determination.answer import CitationOut, citation_out
+from obligate.determination.rulebase import RuleBase
+from obligate.harmonise.compare import CellDuty, Comparison
+from obligate.harmonise.markets import FrozenModel, as_date, number
+
+AGE_PARAMETERS = (
+    "digital_consent_age",
+    "parental_consent_age",
+    "social_media_minimum_age",
+    "child_age",
+)
+
+
+class BaselineLine(FrozenModel):
+    category: str
+    kind: Literal["age", "deadline", "duty"]
+    text: str
+    market: str
+    duty: str | None = None
+    citation: CitationOut | None = None
+    value: float | None = None
+
+
+class Conflict(FrozenModel):
+    category: str
+    first: CellDuty
+    first_market: str
+    second: CellDuty
+    second_market: str
+    detail: str
+
+
+class Baseline(FrozenModel):
+    version: str
+    date: str
+    markets: list[str]
+    lines: list[BaselineLine]
+    conflicts: list[Conflict]
+
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=2)
+
+
+class Divergence(FrozenModel):
+    category: str
+    imposing: int
+    markets: int
+    age_spread: float | None
+    deadline_ratio: float | None
+    score: float
+
+
+# ---------------------------------------------------------------- baseline and conflicts
+
+
+def baseline(comparison: Comparison, rulebase: RuleBase) -> Baseline:
+    """The strictest common reading: highest ages, shortest deadlines, every obligation and
+    prohibition, each line citing the market and provision it comes from."""
+    lines = _age_baseline(comparison, rulebase)
+    for category in comparison.categories:
+        lines.extend(_category_baseline(comparison, category))
+    order = {"age": 0, "duty": 1, "deadline": 2}
+    lines.sort(key=lambda line: (line.category, order[line.kind]))
+    return Baseline(
+        version=comparison.version,
+        date=comparison.date,
+        markets=comparison.markets,
+        lines=lines,
+        conflicts=conflicts(comparison),
+    )
+
+
+def _age_baseline(comparison: Comparison, rulebase: RuleBase) -> list[BaselineLine]:
+    """The highest value of each age parameter across the markets, with where it is set."""
+    lines: list[BaselineLine] = []
+    day = as_date(comparison.date)
+    for name in AGE_PARAMETERS:
+        values = [(rulebase.graph.parameters(mk, day).get(name), mk) for mk in comparison.markets]
+        present = [(s, mk) for s, mk in values if s is not None]
+        if present:
+            setting, market = max(present, key=lambda p: (p[0].value, p[1]))
+            citation = None
+            if setting.under is not None:
+                instrument = rulebase.instruments.get(setting.under.instrument)
+                citation = citation_out(setting.under, instrument)
+            lines.append(
+                BaselineLine(
+                    category=_category_of(name),
+                    kind="age",
+                    market=market,
+                    text=f"{name}: {number(setting.value)} (highest, from {setting.origin})",
+                    citation=citation,
+                    value=setting.value,
+                )
+            )
+    return lines
+
+
+def _category_of(parameter: str) -> str:
+    return {
+        "digital_consent_age": "parental_consent",
+        "parental_consent_age": "parental_consent",
+        "social_media_minimum_age": "minimum_age",
+    }.get(parameter, "safety_by_design")
+
+
+def _category_baseline(comparison: Comparison, category: str) -> list[BaselineLine]:
+    lines: list[BaselineLine] = []
+    shortest: tuple[float, str, CellDuty] | None = None
+    seen: set[str] = set()
+    for market in comparison.markets:
+        for duty in comparison.cell(category, market).duties:
+            if duty.modality in ("obligation", "prohibition") and duty.id not in seen:
+                seen.add(duty.id)
+                verb = "must" if duty.modality == "obligation" else "must not"
+                lines.append(
+                    BaselineLine(
+                        category=category,
+                        kind="duty",
+                        market=market,
+                        duty=duty.id,
+                        citation=duty.citation,
+                        text=f"{verb}: {duty.title} ({duty.ages})",
+                    )
+                )
+            hours = duty.deadline.hours if duty.deadline else None
+            if hours is not None and (shortest is None or hours < shortest[0]):
+                shortest = (hours, market, duty)
+    if shortest is not None:
+        hours, market, duty = shortest
+        assert duty.deadline is not None
+        lines.append(
+            BaselineLine(
+                category=category,
+                kind="deadline",
+                market=market,
+                duty=duty.id,
+                citation=duty.citation,
+                value=hours,
+                text=f"shortest deadline: {duty.deadline.text} ({duty.id})",
+            )
+        )
+    return lines
+
+
+def conflicts(comparison: Comparison) -> list[Conflict]:
+    """Where one market prohibits what another permits, in the same category."""
+    found: list[Conflict] = []
+    for category in comparison.categories:
+        prohibited = [
+            (mk, d)
+            for mk in comparison.markets
+            for d in comparison.cell(category, mk).duties
+            if d.modality == "prohibition"
+        ]
+        permitted = [
+            (mk, d)
+            for mk in comparison.markets
+            for d in comparison.cell(category, mk).duties
+            if d.modality == "permission"
+        ]
+        for (first_market, first), (second_market, second) in (
+            (p, q) for p in prohibited for q in permitted if p[0] != q[0]
+        ):
+            found.append(
+                Conflict(
+                    category=category,
+                    first=first,
+                    first_market=first_market,
+                    second=second,
+                    second_market=second_market,
+                    detail=f"{first_market} prohibits ({first.id}) what "
+                    f"{second_market} permits ({second.id})",
+                )
+            )
+    return found
+
+
+# ---------------------------------------------------------------- divergence
+
+
+def divergence(comparison: Comparison) -> list[Divergence]:
+    """How far the markets diverge per category, most divergent first.
+
+    score = 0.5 * split + 0.25 * ages + 0.25 * deadlines, each part in [0, 1]:
+    split = 1 - |2 * imposing / markets - 1| (1 when half the markets impose the category,
+    0 when all or none do); ages = spread of the age parameters in the cells / 5 years,
+    capped at 1; deadlines = log10(longest / shortest deadline) / 2, capped at 1.
+    """
+    rows = []
+    total = len(comparison.markets)
+    for category in comparison.categories:
+        cells = [comparison.cell(category, mk) for mk in comparison.markets]
+        imposing = sum(1 for c in cells if c.state in ("required", "prohibited", "permitted"))
+        ages = [p.value for c in cells for p in c.parameters]
+        age_spread = float(max(ages) - min(ages)) if ages else None
+        hours = [c.shortest_deadline_hours for c in cells if c.shortest_deadline_hours]
+        ratio = max(hours) / min(hours) if hours else None
+        split = 1 - abs(2 * imposing / total - 1) if total else 0.0
+        score = (
+            0.5 * split
+            + 0.25 * min((age_spread or 0) / 5, 1)
+            + 0.25 * min(math.log10(ratio) / 2 if ratio else 0, 1)
+        )
+        rows.append(
+            Divergence(
+                category=category,
+                imposing=imposing,
+                markets=total,
+                age_spread=age_spread,
+                deadline_ratio=ratio,
+                score=round(score, 3),
+            )
+        )
+    return sorted(rows, key=lambda r: (-r.score, r.category))

@@ -1,0 +1,212 @@
+"""The launch checklist: one item per duty a service must meet by launch in its markets, the
+duties that start within the year after, and what to watch (suspended duties, open questions).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any, Literal
+
+from obligate.determination.answer import CitationOut, DeadlineOut, Determination, DutyOut
+from obligate.determination.enforcement import exposure_key
+from obligate.determination.rulebase import RuleBase, ServiceLike
+from obligate.harmonise.markets import (
+    AgeBand,
+    Enforcement,
+    FrozenModel,
+    ages_in_words,
+    as_date,
+    bands_for,
+    check_markets,
+)
+
+
+class ChecklistChange(FrozenModel):
+    market: str
+    date: str
+    change: str
+    detail: str
+
+
+class ChecklistItem(FrozenModel):
+    id: str
+    enforcement: str = ""  # who enforces the instrument, and its penalty ceilings
+    title: str
+    category: str
+    modality: str
+    citation: CitationOut
+    markets: list[str]
+    ages: dict[str, str]  # market -> ages in words
+    deadline: DeadlineOut | None
+    source: str
+    changes: list[ChecklistChange] = []
+
+
+class WatchItem(FrozenModel):
+    id: str
+    title: str
+    category: str
+    market: str
+    citation: CitationOut
+    why: str
+
+
+class Checklist(FrozenModel):
+    version: str
+    launch_date: str
+    markets: list[str]
+    items: list[ChecklistItem]
+    coming: list[ChecklistItem]  # duties that start within the year after launch
+    watch: list[WatchItem]  # suspended duties and open questions
+    categories: list[str]
+    sort: Literal["category", "exposure"] = "category"
+
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=2)
+
+
+def checklist(
+    rulebase: RuleBase,
+    service: ServiceLike,
+    markets: Sequence[str],
+    launch_date: dt.date | str,
+    ages: tuple[int, int] | str | None = None,
+    sort: Literal["category", "exposure"] = "category",
+) -> Checklist:
+    """One item per duty to meet by launch, with what changes in the next 12 months.
+
+    ``sort="exposure"`` puts the items whose law carries the highest penalty ceilings first
+    (see ``determination.enforcement.exposure_key``); the default groups them by category."""
+    markets = check_markets(rulebase, markets)
+    day = as_date(launch_date)
+    bands = bands_for(rulebase, markets, day, ages)
+    enforcement = Enforcement(rulebase)
+    items: dict[str, _Record] = {}
+    coming: dict[str, _Record] = {}
+    watch: dict[tuple[str, str], WatchItem] = {}
+    for market in markets:
+        answers = [
+            (band, rulebase.determine(service, {"age": band.low, "location": market}, day))
+            for band in bands
+        ]
+        _collect(market, answers, bands, items, coming)
+        for _band, answer in answers:
+            _watch(watch, market, answer)
+    return Checklist(
+        version=rulebase.version,
+        launch_date=day.isoformat(),
+        markets=markets,
+        items=_items(items, enforcement, sort),
+        coming=_items({k: v for k, v in coming.items() if k not in items}, enforcement, sort),
+        watch=sorted(watch.values(), key=lambda w: (w.category, w.id, w.market)),
+        categories=sorted(rulebase.compiled.library.categories),
+        sort=sort,
+    )
+
+
+class _Record:
+    """One duty on the checklist as the markets are read: its ages per market, its changes."""
+
+    def __init__(self, duty: DutyOut) -> None:
+        self.duty = duty
+        self.markets: dict[str, str] = {}
+        self.changes: dict[tuple[str, str, str], ChecklistChange] = {}
+
+    def add_changes(self, market: str, changes: Iterable[Any]) -> None:
+        for change in changes:
+            key = (market, change.date, change.detail)
+            self.changes[key] = ChecklistChange(
+                market=market, date=change.date, change=change.change, detail=change.detail
+            )
+
+
+def _collect(
+    market: str,
+    answers: list[tuple[AgeBand, Determination]],
+    bands: list[AgeBand],
+    items: dict[str, _Record],
+    coming: dict[str, _Record],
+) -> None:
+    """Add one market's answers: the duties binding at launch, and those starting later."""
+    applying: dict[str, list[AgeBand]] = defaultdict(list)
+    starting: dict[str, list[AgeBand]] = defaultdict(list)
+    for band, answer in answers:
+        for duty in answer.duties:
+            applying[duty.id].append(band)
+            items.setdefault(duty.id, _Record(duty))
+        for entry in answer.upcoming:
+            record = items.get(entry.id) if entry.id in applying else None
+            if record is None:
+                starting[entry.id].append(band)
+                record = coming.setdefault(entry.id, _Record(entry))
+            record.add_changes(market, entry.changes)
+    for duty_id, found in applying.items():
+        items[duty_id].markets[market] = ages_in_words(found, bands, items[duty_id].duty.scope)
+    for duty_id, found in starting.items():
+        if duty_id not in applying:
+            scope = coming[duty_id].duty.scope
+            coming[duty_id].markets[market] = ages_in_words(found, bands, scope)
+
+
+def _watch(watch: dict[tuple[str, str], WatchItem], market: str, answer: Determination) -> None:
+    for entry in answer.suspended:
+        watch.setdefault(
+            (entry.id, market),
+            WatchItem(
+                id=entry.id,
+                title=entry.title,
+                category=entry.category,
+                market=market,
+                citation=entry.citation,
+                why=entry.why.detail,
+            ),
+        )
+    for conditional in answer.conditional:
+        watch.setdefault(
+            (conditional.id, market),
+            WatchItem(
+                id=conditional.id,
+                title=conditional.title,
+                category=conditional.category,
+                market=market,
+                citation=conditional.citation,
+                why="open question: depends on " + ", ".join(conditional.depends_on),
+            ),
+        )
+
+
+def _items(records: dict[str, _Record], enforcement: Enforcement, sort: str) -> list[ChecklistItem]:
+    result = []
+    for duty_id, record in records.items():
+        duty = record.duty
+        markets = sorted(record.markets)
+        result.append(
+            ChecklistItem(
+                id=duty_id,
+                enforcement=enforcement.line(duty.citation.instrument),
+                title=duty.title,
+                category=duty.category,
+                modality=duty.modality,
+                citation=duty.citation,
+                markets=markets,
+                ages={mk: record.markets[mk] for mk in markets},
+                deadline=duty.deadline,
+                source=duty.source,
+                changes=sorted(record.changes.values(), key=lambda c: (c.date, c.market)),
+            )
+        )
+    if sort == "exposure":
+        return sorted(
+            result,
+            key=lambda i: (exposure_key(enforcement.of(i.citation.instrument)), i.category, i.id),
+        )
+    return sorted(result, key=lambda i: (i.category, i.id))
+
+
+def group_by_category(items: Iterable[ChecklistItem]) -> dict[str, list[ChecklistItem]]:
+    grouped: dict[str, list[ChecklistItem]] = defaultdict(list)
+    for item in items:
+        grouped[item.category].append(item)
+    return dict(sorted(grouped.items()))
