@@ -79,14 +79,33 @@ def test_output_matches_golden(
     assert output == golden.read_text(encoding="utf-8")
 
 
-def test_cells_say_required_prohibited_permitted_none_or_not_encoded(rulebase: RuleBase) -> None:
-    comparison = harmonize.compare(rulebase, SERVICE, MARKETS, "2026-06-01")
-    states = {(c, m): comparison.cell(c, m).state for c in comparison.categories for m in MARKETS}
-    assert states[("parental_consent", "XA")] == "required"
-    assert states[("content_restriction", "XA")] == "prohibited"
-    assert states[("content_restriction", "XF-1")] == "permitted"
-    assert states[("parental_consent", "XO")] == "no duty in this law"
-    assert states[("parental_consent", "XF-1")] == "not encoded"
+CELL_CASES = [
+    # (category, market, state, modalities of what applies, duties listed as not applicable)
+    ("parental_consent", "XA", "applies", ["obligation"], []),
+    ("content_restriction", "XA", "applies", ["prohibition"], ["X-DETECT"]),
+    ("content_restriction", "XF-1", "applies", ["permission"], []),
+    ("parental_consent", "XO", "no duty in this law", [], []),
+    ("parental_consent", "XF-1", "not encoded", [], []),
+    # encoded for XF-1: one bill pending, one law not yet in effect
+    ("minimum_age", "XF-1", "not applicable", [], ["XF-MINAGE"]),
+    # encoded for services established in XF; this one is established in XO
+    ("report_to_authority", "XF-1", "not applicable", [], ["X-OLD-REPORT"]),
+]
+
+
+@pytest.mark.parametrize(("category", "market", "state", "modalities", "not_applicable"), CELL_CASES)
+def test_each_cell_is_in_exactly_one_state(
+    rulebase: RuleBase,
+    category: str,
+    market: str,
+    state: str,
+    modalities: list[str],
+    not_applicable: list[str],
+) -> None:
+    cell = harmonize.compare(rulebase, SERVICE, MARKETS, "2026-06-01").cell(category, market)
+    assert (cell.state, cell.modalities) == (state, modalities)
+    assert [a.id for a in cell.not_applicable] == not_applicable
+    assert all(a.why for a in (*cell.not_applicable, *cell.suspended_why, *cell.open))
 
 
 def test_age_bands_come_from_the_law(rulebase: RuleBase) -> None:

@@ -24,12 +24,15 @@ AGE_PARAMETERS = (
 
 class BaselineLine(FrozenModel):
     category: str
-    kind: Literal["age", "deadline", "duty"]
+    kind: Literal["age", "deadline", "duty", "coverage"]
     text: str
     market: str
     duty: str | None = None
     citation: CitationOut | None = None
     value: float | None = None
+    # a coverage line: the markets whose cell is in one state other than "applies"
+    state: str | None = None
+    markets: list[str] = []
 
 
 class Conflict(FrozenModel):
@@ -70,7 +73,8 @@ def baseline(comparison: Comparison, rulebase: RuleBase) -> Baseline:
     lines = _age_baseline(comparison, rulebase)
     for category in comparison.categories:
         lines.extend(_category_baseline(comparison, category))
-    order = {"age": 0, "duty": 1, "deadline": 2}
+        lines.extend(_coverage(comparison, category))
+    order = {"age": 0, "duty": 1, "deadline": 2, "coverage": 3}
     lines.sort(key=lambda line: (line.category, order[line.kind]))
     return Baseline(
         version=comparison.version,
@@ -154,6 +158,40 @@ def _category_baseline(comparison: Comparison, category: str) -> list[BaselineLi
     return lines
 
 
+COVERAGE_TEXT = {
+    "conditional": "open question: a duty turns on a fact the service file leaves out",
+    "not applicable": "encoded, but not applicable to this service",
+    "no duty in this law": "no duty in this law (a reviewed absence)",
+    "not encoded": "not encoded: the library does not know, so this baseline cannot speak "
+    "for these markets",
+}
+
+
+def _coverage(comparison: Comparison, category: str) -> list[BaselineLine]:
+    """Where nothing applies, say which of the other states each market is in, so a
+    baseline never reads a gap in the library as a market without the duty."""
+    by_state: dict[str, list[str]] = {}
+    for market in comparison.markets:
+        state = comparison.cell(category, market).state
+        if state != "applies":
+            by_state.setdefault(state, []).append(market)
+    lines = []
+    for state, text in COVERAGE_TEXT.items():
+        if state in by_state:
+            markets = by_state[state]
+            lines.append(
+                BaselineLine(
+                    category=category,
+                    kind="coverage",
+                    market=", ".join(markets),
+                    text=text,
+                    state=state,
+                    markets=markets,
+                )
+            )
+    return lines
+
+
 def conflicts(comparison: Comparison) -> list[Conflict]:
     """Where one market prohibits what another permits, in the same category."""
     found: list[Conflict] = []
@@ -202,7 +240,7 @@ def divergence(comparison: Comparison) -> list[Divergence]:
     total = len(comparison.markets)
     for category in comparison.categories:
         cells = [comparison.cell(category, mk) for mk in comparison.markets]
-        imposing = sum(1 for c in cells if c.state in ("required", "prohibited", "permitted"))
+        imposing = sum(1 for c in cells if c.state == "applies")
         ages = [p.value for c in cells for p in c.parameters]
         age_spread = float(max(ages) - min(ages)) if ages else None
         hours = [c.shortest_deadline_hours for c in cells if c.shortest_deadline_hours]

@@ -26,13 +26,16 @@ from obligate.harmonise.baseline import (
 from obligate.harmonise.checklist import (
     Checklist,
     ChecklistChange,
+    ChecklistGap,
     ChecklistItem,
     WatchItem,
     checklist,
     group_by_category,
 )
 from obligate.harmonise.compare import (
+    CELL_STATES,
     Cell,
+    CellAside,
     CellDuty,
     CellParameter,
     CellState,
@@ -50,16 +53,19 @@ from obligate.harmonise.markets import (
 
 __all__ = [
     "AGE_PARAMETERS",
+    "CELL_STATES",
     "DEFAULT_AGES",
     "AgeBand",
     "Baseline",
     "BaselineLine",
     "Cell",
+    "CellAside",
     "CellDuty",
     "CellParameter",
     "CellState",
     "Checklist",
     "ChecklistChange",
+    "ChecklistGap",
     "ChecklistItem",
     "Comparison",
     "Conflict",

@@ -19,38 +19,54 @@ from obligate.harmonise.checklist import Checklist, ChecklistItem, group_by_cate
 from obligate.harmonise.compare import Cell, Comparison
 from obligate.reports import pages
 
-STATE_MARK = {
-    "required": "required",
-    "prohibited": "prohibited",
-    "permitted": "permitted",
-    "conditional": "conditional",
-    "no duty in this law": "no duty in this law",
-    "not encoded": "not encoded",
-}
+VERB = {"obligation": "must", "prohibition": "must not", "permission": "may"}
+
+_UNIT_HOURS = (("year", 24 * 365.25), ("month", 24 * 365.25 / 12), ("day", 24.0), ("hour", 1.0))
 
 
-def _hours(hours: float | None) -> str:
+def duration(hours: float | None) -> str:
+    """A period in the largest unit that measures it whole: "6 months", never "0.5 y"."""
     if hours is None:
         return ""
-    if hours < 48:
-        return f"{hours:g} h"
-    days = hours / 24
-    return f"{days:g} d" if days < 60 else f"{days / 365.25:.3g} y"
+    for unit, size in _UNIT_HOURS:
+        amount = hours / size
+        if amount >= 1 and abs(amount - round(amount)) < 1e-6:
+            whole = round(amount)
+            return f"{whole} {unit}" + ("" if whole == 1 else "s")
+    return f"{hours:g} hours"
+
+
+def deadline_text(cell: Cell) -> str:
+    """The cell's shortest deadline as the law writes it ("6 months"), with its duty."""
+    if cell.shortest_deadline_hours is None:
+        return ""
+    for duty in cell.duties:
+        if duty.deadline and duty.deadline.hours == cell.shortest_deadline_hours:
+            return f"{duty.deadline.text} ({duty.id})"
+    return duration(cell.shortest_deadline_hours)
 
 
 def cell_text(cell: Cell, width: int | None = None) -> str:
+    """A cell for a table: its state, what applies with its verb, and why nothing applies
+    when that is the case (the duties encoded but not applicable, suspended or open)."""
     parts: list[str] = [cell.state]
     for duty in cell.duties:
         ages = "" if duty.ages == "all ages" else f" [{duty.ages}]"
-        parts.append(f"{duty.id}{ages}")
+        parts.append(f"{VERB[duty.modality]} {duty.id}{ages}")
     for parameter in cell.parameters:
         parts.append(f"{parameter.name} {parameter.value} ({parameter.origin})")
     if cell.shortest_deadline_hours is not None:
-        parts.append(f"deadline {_hours(cell.shortest_deadline_hours)}")
-    if cell.conditional:
-        parts.append("open: " + ", ".join(cell.conditional))
-    if cell.suspended:
-        parts.append("suspended: " + ", ".join(cell.suspended))
+        parts.append(f"deadline {deadline_text(cell)}")
+    for aside in cell.open:
+        parts.append(f"open: {aside.id} — {aside.why}")
+    for aside in cell.suspended_why:
+        parts.append(f"suspended: {aside.id} — {aside.why}")
+    if cell.state == "not applicable":
+        parts += [f"{aside.id}: {aside.why}" for aside in cell.not_applicable]
+    elif cell.not_applicable:
+        parts.append(f"not applicable here: {', '.join(a.id for a in cell.not_applicable)}")
+    if cell.absence:
+        parts.append(f"reviewed: {cell.absence}")
     return "\n".join(parts)
 
 
@@ -114,14 +130,32 @@ def compare_csv(comparison: Comparison) -> str:
             "deadline_hours",
             "parameters",
             "enforcement",
+            "standing",
+            "why",
         ]
     )
     for category in comparison.categories:
         for market in comparison.markets:
             cell = comparison.cell(category, market)
             parameters = "; ".join(f"{p.name}={p.value} ({p.origin})" for p in cell.parameters)
-            if not cell.duties:
-                writer.writerow([category, market, cell.state, "", "", "", "", "", "", parameters])
+            if not cell.duties and not cell.open and not cell.suspended_why:
+                if not cell.not_applicable:
+                    why = f"reviewed: {cell.absence}" if cell.absence else ""
+                    writer.writerow(
+                        [category, market, cell.state, "", "", "", "", "", "", parameters]
+                        + ["", "", why]
+                    )
+            for standing, asides in (
+                ("open question", cell.open),
+                ("suspended", cell.suspended_why),
+                ("not applicable", cell.not_applicable),
+            ):
+                for aside in asides:
+                    writer.writerow(
+                        [category, market, cell.state, aside.id, aside.modality, ""]
+                        + [f"{aside.citation.instrument} {aside.citation.provision}"]
+                        + [aside.citation.url or "", "", parameters, "", standing, aside.why]
+                    )
             for duty in cell.duties:
                 hours = duty.deadline.hours if duty.deadline else None
                 writer.writerow(
@@ -137,6 +171,8 @@ def compare_csv(comparison: Comparison) -> str:
                         "" if hours is None else f"{hours:g}",
                         parameters,
                         duty.enforcement,
+                        "applies",
+                        "",
                     ]
                 )
     return buffer.getvalue()
@@ -144,7 +180,9 @@ def compare_csv(comparison: Comparison) -> str:
 
 def compare_html(comparison: Comparison) -> str:
     bands = ", ".join(b.label for b in comparison.bands)
-    return pages.render("compare.html.j2", comparison=comparison, bands=bands, hours=_hours)
+    return pages.render(
+        "compare.html.j2", comparison=comparison, bands=bands, deadline=deadline_text, verb=VERB
+    )
 
 
 # ---------------------------------------------------------------- baseline and divergence
@@ -281,7 +319,33 @@ def checklist_markdown(checklist: Checklist) -> str:
     if checklist.watch:
         lines.append("## Watch: suspended duties and open questions\n")
         lines += [f"- `{w.id}` [{w.market}] {w.title} — {w.why}" for w in checklist.watch]
+        lines.append("")
+    lines += _gap_lines(checklist)
     return "\n".join(lines).rstrip() + "\n"
+
+
+GAP_TITLES = {
+    "conditional": "Open questions (a duty turns on a fact the service file leaves out)",
+    "not applicable": "Encoded, but not applicable to this service",
+    "no duty in this law": "No duty in this law (a reviewer recorded the absence)",
+    "not encoded": "Not encoded (the library does not know: check these yourself)",
+}
+
+
+def _gap_lines(checklist: Checklist) -> list[str]:
+    """The categories the checklist holds nothing for in some markets, by state."""
+    if not checklist.gaps:
+        return []
+    lines = ["## What this checklist does not cover\n"]
+    for state, title in GAP_TITLES.items():
+        gaps = [g for g in checklist.gaps if g.state == state]
+        if gaps:
+            lines.append(f"{title}:\n")
+            for gap in gaps:
+                lines.append(f"- {gap.category}: {', '.join(gap.markets)}")
+                lines += [f"  - {detail}" for detail in gap.details]
+            lines.append("")
+    return lines
 
 
 def checklist_csv(checklist: Checklist) -> str:
@@ -321,6 +385,13 @@ def checklist_csv(checklist: Checklist) -> str:
                     item.enforcement,
                 ]
             )
+    for gap in checklist.gaps:
+        for market in gap.markets:
+            details = [d for d in gap.details if f"[{market}]" in d]
+            writer.writerow(
+                ["not covered", gap.category, "", "", gap.state, market, "", "", "", ""]
+                + ["; ".join(details), ""]
+            )
     for watch in checklist.watch:
         writer.writerow(
             [
@@ -342,4 +413,6 @@ def checklist_csv(checklist: Checklist) -> str:
 
 
 def checklist_html(checklist: Checklist) -> str:
-    return pages.render("checklist.html.j2", checklist=checklist, sections=_sections(checklist))
+    return pages.render(
+        "checklist.html.j2", checklist=checklist, sections=_sections(checklist), gaps=GAP_TITLES
+    )
