@@ -22,6 +22,7 @@ import obligate
 from obligate import QueryError, RuleBase
 from obligate.harmonise import harmonize
 from obligate.interfaces.cli import app
+from obligate.reports import harmonise as reports
 
 FIXTURES = Path(__file__).parent / "fixtures"
 RULES = [FIXTURES / "mini", FIXTURES / "markets"]
@@ -132,12 +133,28 @@ def test_deadlines_compare_in_hours_and_the_baseline_keeps_the_shortest(rulebase
 def test_conflicts_are_listed_with_both_citations(rulebase: RuleBase) -> None:
     comparison = harmonize.compare(rulebase, SERVICE, MARKETS, "2026-06-01")
     conflicts = harmonize.baseline(comparison, rulebase).conflicts
+    assert conflicts == comparison.conflicts  # compare and baseline list the same
     assert {(c.first.id, c.first_market, c.second.id, c.second_market) for c in conflicts} == {
         ("X-NO-SCAN", "XA", "XF-SCAN", "XF-1"),
         ("X-NO-SCAN", "XB", "XF-SCAN", "XF-1"),
+        ("XF-PRESERVE", "XF-1", "XU-MINIMISE", "XA, XB"),
     }
     assert conflicts[0].first.citation.provision == "Art. 5"
     assert conflicts[0].second.citation.provision == "s. 30"
+
+
+def test_an_obligation_to_keep_data_conflicts_with_one_to_minimise_it(rulebase: RuleBase) -> None:
+    comparison = harmonize.compare(rulebase, SERVICE, MARKETS, "2026-06-01")
+    [keeping] = [c for c in comparison.conflicts if c.subject == "keeping data"]
+    assert (keeping.category, keeping.second_category) == ("preservation", "data_minimisation")
+    assert (keeping.first.modality, keeping.second.modality) == ("obligation", "obligation")
+    assert "check whether either law exempts" in keeping.detail
+    # every human format names it with both citations
+    for render in (reports.compare_table, reports.compare_markdown, reports.compare_html):
+        assert "XF-PRESERVE" in render(comparison) and "XU-MINIMISE" in render(comparison)
+    result = harmonize.baseline(comparison, rulebase)
+    for text in (reports.baseline_text(result), reports.baseline_csv(result)):
+        assert "XF-SAFETY s. 50 vs X-DATA Art. 5(1)(e)" in text
 
 
 def test_divergence_ranks_the_least_harmonised_first(rulebase: RuleBase) -> None:

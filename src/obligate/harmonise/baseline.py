@@ -1,7 +1,8 @@
 """Baseline, conflicts and divergence: what a comparison means for a service in every market.
 
 ``baseline`` reads the strictest common reading off the matrix, ``conflicts`` finds where one
-market prohibits what another permits, and ``divergence`` measures how far the markets differ.
+market prohibits what another permits and where one requires what another limits (keeping
+data against minimising it), and ``divergence`` measures how far the markets differ.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from typing import Literal
 
 from obligate.determination.answer import CitationOut, citation_out
 from obligate.determination.rulebase import RuleBase
-from obligate.harmonise.compare import CellDuty, Comparison
+from obligate.harmonise.cells import CellDuty
+from obligate.harmonise.compare import Comparison
+from obligate.harmonise.conflicts import Conflict
 from obligate.harmonise.markets import FrozenModel, as_date, number
 
 AGE_PARAMETERS = (
@@ -33,15 +36,6 @@ class BaselineLine(FrozenModel):
     # a coverage line: the markets whose cell is in one state other than "applies"
     state: str | None = None
     markets: list[str] = []
-
-
-class Conflict(FrozenModel):
-    category: str
-    first: CellDuty
-    first_market: str
-    second: CellDuty
-    second_market: str
-    detail: str
 
 
 class Baseline(FrozenModel):
@@ -81,7 +75,7 @@ def baseline(comparison: Comparison, rulebase: RuleBase) -> Baseline:
         date=comparison.date,
         markets=comparison.markets,
         lines=lines,
-        conflicts=conflicts(comparison),
+        conflicts=comparison.conflicts,
     )
 
 
@@ -172,7 +166,7 @@ def _coverage(comparison: Comparison, category: str) -> list[BaselineLine]:
     baseline never reads a gap in the library as a market without the duty."""
     by_state: dict[str, list[str]] = {}
     for market in comparison.markets:
-        state = comparison.cell(category, market).state
+        state: str = comparison.cell(category, market).state
         if state != "applies":
             by_state.setdefault(state, []).append(market)
     lines = []
@@ -190,39 +184,6 @@ def _coverage(comparison: Comparison, category: str) -> list[BaselineLine]:
                 )
             )
     return lines
-
-
-def conflicts(comparison: Comparison) -> list[Conflict]:
-    """Where one market prohibits what another permits, in the same category."""
-    found: list[Conflict] = []
-    for category in comparison.categories:
-        prohibited = [
-            (mk, d)
-            for mk in comparison.markets
-            for d in comparison.cell(category, mk).duties
-            if d.modality == "prohibition"
-        ]
-        permitted = [
-            (mk, d)
-            for mk in comparison.markets
-            for d in comparison.cell(category, mk).duties
-            if d.modality == "permission"
-        ]
-        for (first_market, first), (second_market, second) in (
-            (p, q) for p in prohibited for q in permitted if p[0] != q[0]
-        ):
-            found.append(
-                Conflict(
-                    category=category,
-                    first=first,
-                    first_market=first_market,
-                    second=second,
-                    second_market=second_market,
-                    detail=f"{first_market} prohibits ({first.id}) what "
-                    f"{second_market} permits ({second.id})",
-                )
-            )
-    return found
 
 
 # ---------------------------------------------------------------- divergence

@@ -12,7 +12,8 @@ from typing import Any, Literal
 from obligate.determination.answer import CitationOut, DeadlineOut, Determination, DutyOut
 from obligate.determination.enforcement import exposure_key
 from obligate.determination.rulebase import RuleBase, ServiceLike
-from obligate.harmonise.compare import CELL_STATES, Cell, Comparison, compare
+from obligate.harmonise.cells import CELL_STATES, Cell
+from obligate.harmonise.compare import Comparison, compare
 from obligate.harmonise.markets import (
     AgeBand,
     Enforcement,

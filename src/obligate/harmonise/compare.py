@@ -12,16 +12,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Literal
 
 from obligate.determination.answer import (
     CitationOut,
-    DeadlineOut,
     Determination,
     DutyOut,
     citation_out,
 )
 from obligate.determination.rulebase import RuleBase, ServiceLike
+from obligate.harmonise.cells import (
+    Cell,
+    CellAside,
+    CellDuty,
+    CellParameter,
+    CellState,
+)
+from obligate.harmonise.conflicts import Conflict, conflicts
 from obligate.harmonise.markets import (
     AgeBand,
     Enforcement,
@@ -36,65 +42,6 @@ from obligate.harmonise.markets import (
 )
 from obligate.language import model as m
 
-CellState = Literal[
-    "applies", "conditional", "not applicable", "no duty in this law", "not encoded"
-]
-CELL_STATES: tuple[CellState, ...] = (
-    "applies",
-    "conditional",
-    "not applicable",
-    "no duty in this law",
-    "not encoded",
-)
-
-
-class CellDuty(FrozenModel):
-    id: str
-    enforcement: str = ""  # who enforces the instrument, and its penalty ceilings
-    modality: str
-    title: str
-    jurisdiction: str
-    citation: CitationOut
-    ages: str  # the bands it applies to, in words ("all ages", "13–15", "under 16")
-    bands: list[str]
-    deadline: DeadlineOut | None
-    status: str
-    source: str
-
-
-class CellParameter(FrozenModel):
-    name: str
-    value: float | int
-    origin: str
-
-
-class CellAside(FrozenModel):
-    """A duty of the market's own law in the cell's category that does not apply as it
-    stands: suspended (why: its court or legal status), open (why: the questions to answer)
-    or not applicable to this service (why: the condition that fails, in words)."""
-
-    id: str
-    modality: str
-    title: str
-    citation: CitationOut
-    why: str
-
-
-class Cell(FrozenModel):
-    market: str
-    category: str
-    state: CellState
-    duties: list[CellDuty]
-    modalities: list[str] = []  # of the duties that apply: obligation, prohibition, permission
-    conditional: list[str] = []
-    suspended: list[str] = []
-    parameters: list[CellParameter] = []
-    shortest_deadline_hours: float | None = None
-    absence: str | None = None  # the absence block that says "no duty in this law"
-    open: list[CellAside] = []  # the conditional duties, each with its questions
-    suspended_why: list[CellAside] = []  # the suspended duties, each with its status
-    not_applicable: list[CellAside] = []  # encoded duties that do not apply, each with why
-
 
 class Comparison(FrozenModel):
     version: str
@@ -103,6 +50,7 @@ class Comparison(FrozenModel):
     categories: list[str]
     bands: list[AgeBand]
     cells: dict[str, dict[str, Cell]]  # category -> market -> cell
+    conflicts: list[Conflict] = []  # see harmonise.conflicts
 
     def cell(self, category: str, market: str) -> Cell:
         return self.cells[category][market]
@@ -142,6 +90,7 @@ def compare(
         categories=categories,
         bands=bands,
         cells=cells,
+        conflicts=conflicts(markets, categories, cells),
     )
 
 

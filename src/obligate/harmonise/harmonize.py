@@ -17,11 +17,17 @@ from obligate.harmonise.baseline import (
     AGE_PARAMETERS,
     Baseline,
     BaselineLine,
-    Conflict,
     Divergence,
     baseline,
-    conflicts,
     divergence,
+)
+from obligate.harmonise.cells import (
+    CELL_STATES,
+    Cell,
+    CellAside,
+    CellDuty,
+    CellParameter,
+    CellState,
 )
 from obligate.harmonise.checklist import (
     Checklist,
@@ -32,16 +38,8 @@ from obligate.harmonise.checklist import (
     checklist,
     group_by_category,
 )
-from obligate.harmonise.compare import (
-    CELL_STATES,
-    Cell,
-    CellAside,
-    CellDuty,
-    CellParameter,
-    CellState,
-    Comparison,
-    compare,
-)
+from obligate.harmonise.compare import Comparison, compare
+from obligate.harmonise.conflicts import TENSIONS, Conflict, Tension, conflicts
 from obligate.harmonise.markets import (
     DEFAULT_AGES,
     AgeBand,
@@ -53,6 +51,8 @@ from obligate.harmonise.markets import (
 
 __all__ = [
     "AGE_PARAMETERS",
+    "TENSIONS",
+    "Tension",
     "CELL_STATES",
     "DEFAULT_AGES",
     "AgeBand",

@@ -10,13 +10,16 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
 from obligate.harmonise.baseline import Baseline, Divergence
+from obligate.harmonise.cells import Cell
 from obligate.harmonise.checklist import Checklist, ChecklistItem, group_by_category
-from obligate.harmonise.compare import Cell, Comparison
+from obligate.harmonise.compare import Comparison
+from obligate.harmonise.conflicts import Conflict
 from obligate.reports import pages
 
 VERB = {"obligation": "must", "prohibition": "must not", "permission": "may"}
@@ -93,7 +96,21 @@ def compare_table(comparison: Comparison, width: int = 200) -> str:
             *(cell_text(comparison.cell(category, m)) for m in comparison.markets),
         )
     console.print(grid)
+    for line in conflict_lines(comparison.conflicts):
+        console.print(line)
     return buffer.getvalue()
+
+
+def conflict_lines(conflicts: Iterable[Conflict]) -> list[str]:
+    """Conflicts in words, both citations given: "conflicts" and one line for each."""
+    found = list(conflicts)
+    if not found:
+        return []
+    return ["conflicts"] + [
+        f"  {c.detail}: {c.first.citation.instrument} {c.first.citation.provision} vs "
+        f"{c.second.citation.instrument} {c.second.citation.provision}"
+        for c in found
+    ]
 
 
 def compare_markdown(comparison: Comparison) -> str:
@@ -111,6 +128,8 @@ def compare_markdown(comparison: Comparison) -> str:
             for m in comparison.markets
         ]
         lines.append(f"| {category} | " + " | ".join(cells) + " |")
+    if comparison.conflicts:
+        lines += ["\n## Conflicts\n"] + [f"- {c.detail}" for c in comparison.conflicts]
     return "\n".join(lines) + "\n"
 
 
@@ -175,6 +194,15 @@ def compare_csv(comparison: Comparison) -> str:
                         "",
                     ]
                 )
+    for c in comparison.conflicts:
+        cites = " vs ".join(
+            f"{d.citation.instrument} {d.citation.provision}" for d in (c.first, c.second)
+        )
+        ids = f"{' '.join(c.first_duties)} / {' '.join(c.second_duties)}"
+        markets = f"{c.first_market} / {c.second_market}"
+        writer.writerow(
+            [c.category, markets, "conflict", ids, "", "", cites, "", "", "", "", c.kind, c.detail]
+        )
     return buffer.getvalue()
 
 
@@ -198,14 +226,7 @@ def baseline_text(baseline: Baseline, divergences: Iterable[Divergence] = ()) ->
         cite = f" — {line.citation.instrument} {line.citation.provision}" if line.citation else ""
         lines.append(f"  [{line.market}] {line.text}{cite}")
     if baseline.conflicts:
-        lines.append("\nconflicts")
-        for conflict in baseline.conflicts:
-            lines.append(
-                f"  {conflict.detail}: {conflict.first.citation.instrument} "
-                f"{conflict.first.citation.provision} vs "
-                f"{conflict.second.citation.instrument} "
-                f"{conflict.second.citation.provision}"
-            )
+        lines += ["", *conflict_lines(baseline.conflicts)]
     rows = list(divergences)
     if rows:
         lines.append("\ndivergence (most divergent first; see docs/harmonise.md)")
@@ -269,7 +290,18 @@ def baseline_csv(baseline: Baseline) -> str:
                 line.citation.url if line.citation else "",
             ]
         )
+    _conflict_rows(writer, baseline.conflicts)
     return buffer.getvalue()
+
+
+def _conflict_rows(writer: Any, conflicts: Iterable[Conflict]) -> None:
+    """One row per conflict, in the columns of the file it closes: both citations."""
+    for c in conflicts:
+        cites = (f"{d.citation.instrument} {d.citation.provision}" for d in (c.first, c.second))
+        writer.writerow(
+            [c.category, "conflict", f"{c.first_market} / {c.second_market}", ""]
+            + [c.detail, " vs ".join(cites), c.first.citation.url or ""]
+        )
 
 
 def baseline_html(baseline: Baseline, divergences: Iterable[Divergence] = ()) -> str:
