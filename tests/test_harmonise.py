@@ -94,7 +94,9 @@ CELL_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("category", "market", "state", "modalities", "not_applicable"), CELL_CASES)
+@pytest.mark.parametrize(
+    ("category", "market", "state", "modalities", "not_applicable"), CELL_CASES
+)
 def test_each_cell_is_in_exactly_one_state(
     rulebase: RuleBase,
     category: str,
