@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build the VS Code extension for .obl files: install the npm packages pinned in
 # package-lock.json, check the grammar (tests over the shipped rule library), and package the
-# extension as a .vsix.
+# extension as a .vsix (vsce runs scripts/bundle.js first, through vscode:prepublish).
 #
 #   editors/vscode/build.sh [OUT_DIR]     (default: editors/vscode/dist)
 #
@@ -41,5 +41,5 @@ step "grammar check" node scripts/write-grammar.js --check
 step "npm test" npm test
 version=$(node -p 'require("./package.json").version')
 vsix="$out/obligate-$version.vsix"
-step "vsce package" npx --no-install vsce package --allow-missing-repository --out "$vsix"
+step "vsce package" npx --no-install vsce package --no-dependencies --allow-missing-repository --out "$vsix"
 echo "editors/vscode: $vsix ($(wc -c < "$vsix") bytes)"
