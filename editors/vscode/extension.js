@@ -18,6 +18,7 @@ function resolveCommand() {
     setting: vscode.workspace.getConfiguration('obligate').get('path', ''),
     folders,
     exists: (file) => fs.existsSync(file),
+    trusted: vscode.workspace.isTrusted,
   });
 }
 
@@ -75,6 +76,8 @@ async function activate(context) {
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('obligate.path')) restart();
     }),
+    // Once the user trusts the workspace, its virtual environment may be used.
+    vscode.workspace.onDidGrantWorkspaceTrust(restart),
   );
   await start();
 }

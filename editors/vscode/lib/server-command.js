@@ -5,6 +5,8 @@
 // Order: the `obligate.path` setting when set; else the `obligate` of a virtual environment
 // in a workspace folder (`.venv`, then `venv`), which is where the project's README installs
 // it; else `obligate` on the PATH. The server is always started as `<command> lsp`.
+// In a workspace the user has not trusted, a program inside the workspace is never run (VS Code
+// already drops the workspace's value of obligate.path there, as package.json asks).
 const path = require('node:path');
 const os = require('node:os');
 
@@ -23,14 +25,14 @@ function expand(setting, folders, home) {
   return value;
 }
 
-// options: { setting, folders, platform, exists(file) -> boolean, home }
+// options: { setting, folders, platform, exists(file) -> boolean, home, trusted }
 // returns { command, args, source } where source says which rule chose the command.
 function serverCommand({ setting = '', folders = [], platform = process.platform,
-  exists, home = os.homedir() }) {
+  exists, home = os.homedir(), trusted = true }) {
   if (setting.trim() !== '') {
     return { command: expand(setting, folders, home), args: ['lsp'], source: 'setting obligate.path' };
   }
-  for (const folder of folders) {
+  for (const folder of trusted ? folders : []) {
     for (const venv of VENV_DIRECTORIES) {
       const candidate = venvExecutable(folder, venv, platform);
       if (exists(candidate)) return { command: candidate, args: ['lsp'], source: `workspace ${venv}` };

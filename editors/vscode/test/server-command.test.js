@@ -46,6 +46,11 @@ const CASES = [
     want: { command: 'C:\\w\\.venv\\Scripts\\obligate.exe', source: 'workspace .venv' },
   },
   {
+    what: "an untrusted workspace's virtual environment is not run",
+    options: { folders: ['/w'], platform: 'linux', trusted: false, exists: () => true },
+    want: { command: 'obligate', source: 'PATH' },
+  },
+  {
     what: 'obligate on the PATH when nothing else is found',
     options: { folders: ['/w'], platform: 'linux', exists: () => false },
     want: { command: 'obligate', source: 'PATH' },
