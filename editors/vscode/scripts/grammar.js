@@ -155,14 +155,14 @@ const repository = {
   unexpected: { name: S('invalid.illegal.unexpected'), match: `${NAME}|\\S` },
 
   // ------------------------------------------------------------------ fields shared by blocks
-  'field-jurisdiction': field('jurisdiction', 'jurisdiction', nameList('constant.other.jurisdiction')),
-  'field-edges': field('edges', 'member_of|part_of|party_to|parties', nameList('constant.other.jurisdiction')),
+  'field-jurisdiction': field('jurisdiction', 'jurisdiction', nameList('variable.other.constant.jurisdiction')),
+  'field-edges': field('edges', 'member_of|part_of|party_to|parties', nameList('variable.other.constant.jurisdiction')),
   'field-url': field('url', 'url', [inc('strings')]),
   'field-adopted': field('adopted', 'adopted', [inc('date')]),
   'field-effective': field('effective', 'effective|until', [inc('date')]),
   'field-checked': field('checked', 'checked', [inc('date')]),
   'field-category': field('category', 'category', [
-    { match: `${B}${NAME}${E}`, name: S('constant.other.category') },
+    { match: `${B}${NAME}${E}`, name: S('variable.other.enummember.category') },
   ]),
   'field-cites': field('cites', 'cites', [
     keyword(['at']),
@@ -170,9 +170,9 @@ const repository = {
     { match: `${B}${NAME}${E}`, name: S('entity.name.type.instrument') },
   ]),
   'field-applies': field('applies', String.raw`applies\s+to`, [
-    keyword(['or'], 'keyword.operator.logical'),
+    keyword(['or'], 'keyword.operator.wordlike.logical'),
     keyword(['users', 'services', 'established', 'in']),
-    { match: `${B}${NAME}${E}`, name: S('constant.other.jurisdiction') },
+    { match: `${B}${NAME}${E}`, name: S('variable.other.constant.jurisdiction') },
   ]),
   'field-condition': field('condition', 'when|unless', [inc('condition')]),
   'field-overrides': field('overrides', 'overrides', nameList('entity.name.function.duty')),
@@ -213,7 +213,7 @@ const repository = {
     ],
   },
   // Parties an injunction protects: association names or quoted plaintiffs.
-  parties: { patterns: [inc('comma'), { match: `${B}${NAME}${E}`, name: S('constant.other.party') }] },
+  parties: { patterns: [inc('comma'), { match: `${B}${NAME}${E}`, name: S('variable.other.constant.party') }] },
   court: {
     name: S('meta.court'),
     begin: String.raw`${LINE_START}(court)\s*(\{)`,
@@ -270,11 +270,11 @@ const repository = {
         captures: {
           1: { name: S('keyword.other') },
           2: { name: S('keyword.other') },
-          3: { name: S('constant.other.jurisdiction') },
+          3: { name: S('variable.other.constant.jurisdiction') },
         },
       },
       keyword(['of', ws('worldwide turnover')]),
-      keyword(['or'], 'keyword.operator.logical'),
+      keyword(['or'], 'keyword.operator.wordlike.logical'),
       {
         match: `${B}(whichever)\\s+(is)\\s+(greater|lower)${E}`,
         captures: {
@@ -308,7 +308,7 @@ const repository = {
           2: { name: S('punctuation.accessor') },
           3: { name: S('variable.other.property.fact') },
           4: { name: S('punctuation.section.brackets.begin') },
-          5: { name: S('constant.other.jurisdiction') },
+          5: { name: S('variable.other.constant.jurisdiction') },
           6: { name: S('punctuation.section.brackets.end') },
         },
       },
@@ -316,7 +316,7 @@ const repository = {
         match: `${B}(service)\\s+(is)\\s+(${NAME})${E}`,
         captures: {
           1: { name: S('variable.language.subject') },
-          2: { name: S('keyword.operator.word') },
+          2: { name: S('keyword.operator.wordlike') },
           3: { name: S('support.type.service-kind') },
         },
       },
@@ -324,15 +324,15 @@ const repository = {
         match: `${B}(service)\\s+(has)\\s+(${NAME})${E}`,
         captures: {
           1: { name: S('variable.language.subject') },
-          2: { name: S('keyword.operator.word') },
-          3: { name: S('support.constant.feature') },
+          2: { name: S('keyword.operator.wordlike') },
+          3: { name: S('variable.other.enummember.feature') },
         },
       },
       {
         name: S('meta.set'),
         begin: `${B}(in)\\s*(\\{)`,
         beginCaptures: {
-          1: { name: S('keyword.operator.word') },
+          1: { name: S('keyword.operator.wordlike') },
           2: { name: S('punctuation.section.braces.begin') },
         },
         end: String.raw`\}`,
@@ -342,13 +342,13 @@ const repository = {
           inc('comma'),
           // Upper-case members are jurisdiction codes ({EU, GB}); others are types, features
           // or names ({social_media, video_sharing}).
-          { match: `${B}[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*${E}`, name: S('constant.other.jurisdiction') },
-          { match: `${B}${NAME}${E}`, name: S('constant.other.set-member') },
+          { match: `${B}[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*${E}`, name: S('variable.other.constant.jurisdiction') },
+          { match: `${B}${NAME}${E}`, name: S('variable.other.enummember.set-member') },
           inc('unexpected'),
         ],
       },
-      keyword(['and', 'or', 'not'], 'keyword.operator.logical'),
-      keyword(['is', 'has', 'in'], 'keyword.operator.word'),
+      keyword(['and', 'or', 'not'], 'keyword.operator.wordlike.logical'),
+      keyword(['is', 'has', 'in'], 'keyword.operator.wordlike'),
       keyword(['service', 'user'], 'variable.language.subject'),
       { match: '<=|>=|==|!=|<|>', name: S('keyword.operator.comparison') },
       { match: String.raw`\(`, name: S('punctuation.section.parens.begin') },
@@ -399,7 +399,7 @@ const repository = {
         },
         end: String.raw`\}`,
         endCaptures: { 0: { name: S('punctuation.section.braces.end') } },
-        patterns: [inc('comment'), ...nameList('constant.other.enum-member'), inc('unexpected')],
+        patterns: [inc('comment'), ...nameList('variable.other.enummember.attribute-choice'), inc('unexpected')],
       },
       inc('strings'),
       inc('unexpected'),
@@ -486,7 +486,7 @@ const repository = {
         keyword(['true', 'false'], 'constant.language.boolean'),
         inc('number'),
         inc('strings'),
-        { match: `${B}${NAME}${E}`, name: S('constant.other.attribute-value') },
+        { match: `${B}${NAME}${E}`, name: S('variable.other.enummember.attribute-value') },
         inc('comment'),
         inc('unexpected'),
       ],
