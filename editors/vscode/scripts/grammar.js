@@ -22,12 +22,13 @@ const ws = (phrase) => phrase.split(' ').join(String.raw`\s+`);
 const TOP_LEVEL = ['jurisdiction', 'instrument', 'vocabulary', 'definition', 'obligation',
   'prohibition', 'permission', 'absence', 'term', 'enforcement'];
 
+// Where a block, a field, a vocabulary entry or a court event may start: at the start of a
+// line, or right after the brace that opens a one-line block
+// (`jurisdiction US-AL "Alabama" { part_of: US }`).
+const LINE_START = String.raw`(?:^|(?<=\{))\s*`;
 // A field runs until the next line that starts a field (`name:`, `applies to:`), a court
 // event (`2025-06-20:`), a court block, or until the brace that closes the block. So a
 // condition, a name list or a note may run over several lines, as the parser allows.
-// Where a field, a vocabulary entry or a court event may start: at the start of a line, or
-// right after the brace that opens a one-line block (`jurisdiction US-AL "Alabama" { part_of: US }`).
-const LINE_START = String.raw`(?:^|(?<=\{))\s*`;
 const FIELD_END = String.raw`(?=^\s*(?:${NAME}(?:\s+to)?\s*:|${DATE_LOOSE}\s*:|court\s*\{)|\})`;
 
 const S = (scope) => `${scope}.obligate`;
@@ -445,6 +446,7 @@ const repository = {
     inc('unknown-field'),
     inc('unexpected'),
   ]),
+  // A vocabulary block has no name: a name after the keyword is an error.
   'block-vocabulary': block('vocabulary', 'vocabulary', 'invalid.illegal.unexpected', [
     inc('vocabulary-entry'),
   ]),
