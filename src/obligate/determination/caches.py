@@ -51,14 +51,13 @@ class Memory:
 
     def find(self, cache: Bounded, key: Any, tally: Tally | None = None) -> Any:
         """The value kept for ``key``, or None; counted as a hit or a miss."""
-        tally = tally or self.classes
+        # ``in`` before the lookup: a missing key would cost two exceptions in cachetools.
         with self.lock:
-            value = cache.get(key)
-            if value is None:
-                tally.misses += 1
-            else:
-                tally.hits += 1
-        return value
+            if key not in cache:
+                (tally or self.classes).misses += 1
+                return None
+            (tally or self.classes).hits += 1
+            return cache[key]
 
     def keep(self, cache: Bounded, key: Any, value: Any) -> None:
         """Remember a value, forgetting the oldest when the cache is full."""
