@@ -25,7 +25,8 @@ from obligate.interfaces.server.state import LiveRulebase, Snapshot
 DESCRIPTION = """Which child-online-protection duties apply to this service, for this user, in
 this place, on this date, and why. Every answer carries the version of the rule base it was
 read from; every error is one envelope, `{"error": {"code", "status", "message", "fields"}}`,
-with `code` from a closed set. The web page is at `/`."""
+with `code` from a closed set, and carries the RFC 9457 problem details members `type`,
+`title`, `status`, `detail` and `instance` beside `error`. The web page is at `/`."""
 
 
 def create_app(live: LiveRulebase, log: DecisionLog | None = None) -> FastAPI:
