@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from rich.console import Console
 from rich.table import Table
 
-from obligate.determination.answer import Determination, DutyOut, Explanation
+from obligate.determination.answer import ConditionalOut, Determination, DutyOut, Explanation
 
 
 def _group(duties: Iterable[DutyOut]) -> dict[str, list[DutyOut]]:
@@ -25,6 +25,19 @@ def _group(duties: Iterable[DutyOut]) -> dict[str, list[DutyOut]]:
 
 def _citation(duty: DutyOut) -> str:
     return f"{duty.citation.instrument} {duty.citation.provision}"
+
+
+def status_text(duty: DutyOut) -> str:
+    """The duty's standing in words: status, the latest court event (case and date), and for
+    whom an injunction holds; the bare status for an answer built without it."""
+    return duty.standing.text if duty.standing else duty.status.replace("_", " ")
+
+
+def questions_text(duty: ConditionalOut) -> str:
+    """What to answer for a conditional duty: each question with its accepted values."""
+    if not duty.questions:
+        return "depends on " + ", ".join(duty.depends_on)
+    return " ".join(f"{q.question} ({q.accepted})" for q in duty.questions)
 
 
 def _header(answer: Determination) -> str:
@@ -49,7 +62,7 @@ def table(answer: Determination, width: int = 140) -> str:
         console.print(f"parameters: {parameters}")
     for jurisdiction, duties in _group(answer.duties).items():
         grid = Table(title=f"{jurisdiction}", title_justify="left", show_lines=False, expand=True)
-        for column in ("duty", "category", "citation", "deadline", "scope"):
+        for column in ("duty", "category", "citation", "deadline", "status", "scope"):
             grid.add_column(column)
         for duty in duties:
             grid.add_row(
@@ -57,18 +70,19 @@ def table(answer: Determination, width: int = 140) -> str:
                 duty.category,
                 _citation(duty),
                 duty.deadline.text if duty.deadline else "",
+                status_text(duty),
                 duty.scope,
             )
         console.print(grid)
     _table_section(
         console,
-        "conditional (depends on facts the query left out)",
-        [(d.id, _citation(d), ", ".join(d.depends_on)) for d in answer.conditional],
+        "conditional (answer these questions in the service file)",
+        [(d.id, _citation(d), questions_text(d)) for d in answer.conditional],
     )
     _table_section(
         console,
         "suspended (not binding on this date)",
-        [(d.id, _citation(d), d.why.detail) for d in answer.suspended],
+        [(d.id, _citation(d), status_text(d) or d.why.detail) for d in answer.suspended],
     )
     _table_section(
         console,
@@ -117,19 +131,16 @@ def markdown(answer: Determination) -> str:
             deadline = f" · deadline {duty.deadline.text}" if duty.deadline else ""
             lines.append(
                 f"- **{duty.id}** ({duty.modality}, {duty.category}) {duty.title} — "
-                f"{link}{deadline} · `{duty.source}`"
+                f"{link}{deadline} · status: {status_text(duty)} · `{duty.source}`"
             )
             lines.extend(f"  - {reason}" for reason in duty.because)
         lines.append("")
     for title, rows in (
         (
             "Conditional",
-            [
-                f"- **{d.id}** {d.title} — depends on {', '.join(d.depends_on)}"
-                for d in answer.conditional
-            ],
+            [f"- **{d.id}** {d.title} — {questions_text(d)}" for d in answer.conditional],
         ),
-        ("Suspended", [f"- **{d.id}** {d.title} — {d.why.detail}" for d in answer.suspended]),
+        ("Suspended", [f"- **{d.id}** {d.title} — {status_text(d)}" for d in answer.suspended]),
         (
             "Upcoming",
             [
