@@ -313,3 +313,43 @@ def test_compare_cells_say_who_enforces(rulebase: RuleBase) -> None:
     comparison = harmonize.compare(rulebase, SERVICE, MARKETS, "2026-06-01")
     [duty] = comparison.cell("takedown", "XF-1").duties
     assert duty.enforcement.startswith("Federation Safety Commissioner · 500,000 USD")
+
+
+STAYED = "injunction stayed in NetChoice v. Example (Appeals) on 2025-06-01"
+
+
+def test_every_human_output_shows_the_latest_court_event(rulebase: RuleBase) -> None:
+    """X-KIDS was enjoined, then the injunction stayed on appeal: each rendering says so,
+    with the case and the date, not a plain binding duty (issue 13, point 1)."""
+    comparison = harmonize.compare(rulebase, SERVICE, MARKETS, "2026-06-01")
+    listing = harmonize.checklist(rulebase, SERVICE, MARKETS, "2026-06-01")
+    result = harmonize.baseline(comparison, rulebase)
+    renderings = {
+        "compare table": reports.compare_table(comparison, width=2000),
+        "compare md": reports.compare_markdown(comparison),
+        "compare html": reports.compare_html(comparison),
+        "compare csv": reports.compare_csv(comparison),
+        "baseline text": reports.baseline_text(result),
+        "baseline md": reports.baseline_markdown(result),
+        "baseline csv": reports.baseline_csv(result),
+        "checklist md": reports.checklist_markdown(listing),
+        "checklist html": reports.checklist_html(listing),
+        "checklist csv": reports.checklist_csv(listing),
+    }
+    missing = [name for name, text in renderings.items() if STAYED not in " ".join(text.split())]
+    assert not missing
+
+
+def test_open_questions_are_asked_in_words(rulebase: RuleBase) -> None:
+    """A service file that leaves out a fact gets the question and the accepted values, not
+    the fact's name (issue 13, point 3)."""
+    service = {k: v for k, v in SERVICE.items() if k != "monthly_active_users"}
+    comparison = harmonize.compare(rulebase, service, ["XA"], "2026-06-01")
+    cell = comparison.cell("risk_assessment", "XA")
+    assert cell.state == "conditional"
+    [aside] = cell.open
+    assert aside.id == "X-RISK"
+    assert aside.why.startswith("What is the average monthly active recipients, per jurisdiction?")
+    assert "a number per jurisdiction code" in aside.why
+    listing = harmonize.checklist(rulebase, service, ["XA"], "2026-06-01")
+    assert any(w.id == "X-RISK" and w.why == aside.why for w in listing.watch)

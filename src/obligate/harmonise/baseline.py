@@ -129,7 +129,7 @@ def _category_baseline(comparison: Comparison, category: str) -> list[BaselineLi
                         market=market,
                         duty=duty.id,
                         citation=duty.citation,
-                        text=f"{verb}: {duty.title} ({duty.ages})",
+                        text=f"{verb}: {duty.title} ({duty.ages}){_status(duty)}",
                     )
                 )
             hours = duty.deadline.hours if duty.deadline else None
@@ -150,6 +150,11 @@ def _category_baseline(comparison: Comparison, category: str) -> list[BaselineLi
             )
         )
     return lines
+
+
+def _status(duty: CellDuty) -> str:
+    """A duty's standing, where it is not plainly in force (an injunction stayed, say)."""
+    return f" — {duty.standing}" if duty.standing and duty.standing != "in force" else ""
 
 
 COVERAGE_TEXT = {

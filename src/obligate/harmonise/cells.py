@@ -35,6 +35,7 @@ class CellDuty(FrozenModel):
     deadline: DeadlineOut | None
     status: str
     source: str
+    standing: str = ""  # status, latest court event and for whom, in words
 
 
 class CellParameter(FrozenModel):

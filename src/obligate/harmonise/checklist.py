@@ -13,7 +13,7 @@ from obligate.determination.answer import CitationOut, DeadlineOut, Determinatio
 from obligate.determination.enforcement import exposure_key
 from obligate.determination.rulebase import RuleBase, ServiceLike
 from obligate.harmonise.cells import CELL_STATES, Cell
-from obligate.harmonise.compare import Comparison, compare
+from obligate.harmonise.compare import Comparison, compare, open_why, standing_text
 from obligate.harmonise.markets import (
     AgeBand,
     Enforcement,
@@ -46,6 +46,7 @@ class ChecklistItem(FrozenModel):
     deadline: DeadlineOut | None
     source: str
     changes: list[ChecklistChange] = []
+    standing: str = ""  # status, latest court event and for whom, in words
 
 
 class WatchItem(FrozenModel):
@@ -241,7 +242,7 @@ def _watch(watch: dict[tuple[str, str], WatchItem], market: str, answer: Determi
                 category=entry.category,
                 market=market,
                 citation=entry.citation,
-                why=entry.why.detail,
+                why=standing_text(entry) or entry.why.detail,
             ),
         )
     for conditional in answer.conditional:
@@ -253,7 +254,7 @@ def _watch(watch: dict[tuple[str, str], WatchItem], market: str, answer: Determi
                 category=conditional.category,
                 market=market,
                 citation=conditional.citation,
-                why="open question: depends on " + ", ".join(conditional.depends_on),
+                why=open_why(conditional),
             ),
         )
 
@@ -276,6 +277,7 @@ def _items(records: dict[str, _Record], enforcement: Enforcement, sort: str) -> 
                 deadline=duty.deadline,
                 source=duty.source,
                 changes=sorted(record.changes.values(), key=lambda c: (c.date, c.market)),
+                standing=standing_text(duty),
             )
         )
     if sort == "exposure":

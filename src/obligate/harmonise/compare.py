@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from obligate.determination.answer import (
     CitationOut,
+    ConditionalOut,
     Determination,
     DutyOut,
     citation_out,
@@ -173,10 +174,10 @@ def _cell(place: _Market, category: str, answers: list[tuple[AgeBand, Determinat
                 applying.setdefault(duty.id, (duty, []))[1].append(band)
         for entry in answer.conditional:
             if entry.category == category and entry.jurisdiction in own:
-                conditional.setdefault(entry.id, _aside(entry, _open_why(entry.depends_on)))
+                conditional.setdefault(entry.id, _aside(entry, open_why(entry)))
         for held in answer.suspended:
             if held.category == category and held.jurisdiction in own:
-                suspended.setdefault(held.id, _aside(held, held.why.detail))
+                suspended.setdefault(held.id, _aside(held, standing_text(held) or held.why.detail))
     for duty_id in applying:
         conditional.pop(duty_id, None)
         suspended.pop(duty_id, None)
@@ -231,8 +232,15 @@ def _state(applies: bool, open_duties: bool, encoded: bool, absence: str | None)
     return "no duty in this law" if absence is not None else "not encoded"
 
 
-def _open_why(depends_on: list[str]) -> str:
-    return "open question: depends on " + ", ".join(depends_on)
+def open_why(duty: ConditionalOut) -> str:
+    """A conditional duty's open questions, each with the values it accepts."""
+    if not duty.questions:
+        return "open question: depends on " + ", ".join(duty.depends_on)
+    return " ".join(f"{q.question} ({q.accepted})" for q in duty.questions)
+
+
+def standing_text(duty: DutyOut) -> str:
+    return duty.standing.text if duty.standing else duty.status.replace("_", " ")
 
 
 def _aside(entry: DutyOut, why: str) -> CellAside:
@@ -261,6 +269,7 @@ def _cell_duty(
         deadline=duty.deadline,
         status=duty.status,
         source=duty.source,
+        standing=standing_text(duty),
     )
 
 

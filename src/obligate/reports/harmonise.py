@@ -56,6 +56,8 @@ def cell_text(cell: Cell, width: int | None = None) -> str:
     for duty in cell.duties:
         ages = "" if duty.ages == "all ages" else f" [{duty.ages}]"
         parts.append(f"{VERB[duty.modality]} {duty.id}{ages}")
+        if duty.standing and duty.standing != "in force":
+            parts.append(f"  ({duty.standing})")
     for parameter in cell.parameters:
         parts.append(f"{parameter.name} {parameter.value} ({parameter.origin})")
     if cell.shortest_deadline_hours is not None:
@@ -84,7 +86,8 @@ def compare_table(comparison: Comparison, width: int = 200) -> str:
     bands = ", ".join(b.label for b in comparison.bands)
     console.print(
         f"Comparison on {comparison.date} · age bands from the law: {bands} · "
-        f"rule base {comparison.version}"
+        f"rule base {comparison.version} · a duty's status is shown where it is not plainly "
+        "in force"
     )
     grid = Table(show_lines=True, expand=True)
     grid.add_column("category")
@@ -118,7 +121,8 @@ def compare_markdown(comparison: Comparison) -> str:
     lines = [
         f"# Comparison on {comparison.date}\n",
         f"Markets: {', '.join(comparison.markets)} · age bands from the law: {bands} · "
-        f"rule base `{comparison.version}`\n",
+        f"rule base `{comparison.version}` · a duty's status is shown where it is not plainly "
+        "in force\n",
         "| category | " + " | ".join(comparison.markets) + " |",
         "|---|" + "---|" * len(comparison.markets),
     ]
@@ -190,7 +194,7 @@ def compare_csv(comparison: Comparison) -> str:
                         "" if hours is None else f"{hours:g}",
                         parameters,
                         duty.enforcement,
-                        "applies",
+                        duty.standing,
                         "",
                     ]
                 )
@@ -314,9 +318,10 @@ def baseline_html(baseline: Baseline, divergences: Iterable[Divergence] = ()) ->
 def _item_lines(item: ChecklistItem) -> list[str]:
     markets = ", ".join(f"{m} ({a})" if a != "all ages" else m for m, a in item.ages.items())
     deadline = f" · deadline {item.deadline.text}" if item.deadline else ""
+    status = f" · {item.standing}" if item.standing else ""
     lines = [
         f"- [ ] **{item.title}** ({item.modality}) — `{item.id}`",
-        f"  - {item.citation.instrument} {item.citation.provision}{deadline}",
+        f"  - {item.citation.instrument} {item.citation.provision}{deadline}{status}",
         f"  - markets: {markets}",
     ]
     if item.enforcement:
@@ -397,6 +402,7 @@ def checklist_csv(checklist: Checklist) -> str:
             "deadline",
             "changes_next_12_months",
             "enforcement",
+            "standing",
         ]
     )
     for section, items in (("by launch", checklist.items), ("coming", checklist.coming)):
@@ -415,6 +421,7 @@ def checklist_csv(checklist: Checklist) -> str:
                     item.deadline.text if item.deadline else "",
                     "; ".join(f"{c.date} {c.market}: {c.detail}" for c in item.changes),
                     item.enforcement,
+                    item.standing,
                 ]
             )
     for gap in checklist.gaps:
