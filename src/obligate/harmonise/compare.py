@@ -129,7 +129,7 @@ class _Market:
         the explanation for the youngest band (the one most duties protect)."""
         user = {"age": self.bands[0].low, "location": self.market}
         explanation = self.rulebase.explain(duty_id, self.service, user, self.day)
-        return why_not_text(explanation.outcome, explanation.reasons)
+        return why_not_text(explanation.outcome, explanation.words or explanation.reasons)
 
 
 _PLACED: dict[str, dict[str, list[tuple[m.Duty, set[str]]]]] = {}
@@ -152,7 +152,9 @@ def why_not_text(outcome: str, reasons: list[str]) -> str:
     against = [
         r
         for r in reasons
-        if r.startswith(("the condition does not hold", "the exception applies", "not ", "no "))
+        if r.startswith(
+            ("the condition does not hold", "the exception applies", "not ", "no ", "territorial")
+        )
         or "not yet" in r
         or "takes effect" in r
         or "ended" in r

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from rich.console import Console
 from rich.table import Table
@@ -114,7 +114,9 @@ def _table_section(console: Console, title: str, rows: list[tuple[str, str, str]
     console.print(grid)
 
 
-def markdown(answer: Determination) -> str:
+def markdown(answer: Determination, words: Mapping[str, list[str]] | None = None) -> str:
+    """The answer in Markdown; each duty's reasons from ``words`` (duty id -> the reasons
+    in sentences, as ``RuleBase.explain`` gives them) where given, else its ``because``."""
     lines = ["# Duties\n", f"{_header(answer)}\n"]
     if answer.parameters:
         lines.append("| parameter | value | from |\n|---|---|---|")
@@ -133,7 +135,8 @@ def markdown(answer: Determination) -> str:
                 f"- **{duty.id}** ({duty.modality}, {duty.category}) {duty.title} — "
                 f"{link}{deadline} · status: {status_text(duty)} · `{duty.source}`"
             )
-            lines.extend(f"  - {reason}" for reason in duty.because)
+            reasons = (words or {}).get(duty.id) or duty.because
+            lines.extend(f"  - {reason}" for reason in reasons)
         lines.append("")
     for title, rows in (
         (
@@ -158,6 +161,16 @@ def markdown(answer: Determination) -> str:
 
 
 def explanation_text(explanation: Explanation) -> str:
-    lines = [f"{explanation.id}: {explanation.outcome.replace('_', ' ')}"]
-    lines.extend(f"  - {reason}" for reason in explanation.reasons)
+    """Why, in words: the outcome with the provision and the rule-file line, each reason as a
+    sentence from the rule's own words, then the duty's note (the law's text)."""
+    head = f"{explanation.id}: {explanation.outcome.replace('_', ' ')}"
+    cited = explanation.citation
+    lines = [head]
+    if cited is not None:
+        url = f" <{cited.url}>" if cited.url else ""
+        lines.append(f"  {cited.instrument} {cited.provision}{url} · {explanation.source}")
+    lines.extend(f"  - {reason}" for reason in (explanation.words or explanation.reasons))
+    if explanation.note:
+        lines.append("  note:")
+        lines.extend(f"    {line.strip()}" for line in explanation.note.strip().splitlines())
     return "\n".join(lines) + "\n"
