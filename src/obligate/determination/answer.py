@@ -32,12 +32,19 @@ def citation_out(citation: m.Citation, instrument: m.Instrument | None) -> Citat
     )
 
 
+DEADLINE_KINDS = ("time limit", "retention", "reporting interval", "notice period")
+
+
 class DeadlineOut(_Answer):
     amount: float | None
     unit: str | None
     hours: float | None
     text: str
     description: str | None
+    # what the period measures: a time limit to act (the shortest is strictest), a retention
+    # or preservation period (the longest), a reporting interval (the shortest: the most
+    # frequent reports) or a notice period (the longest)
+    kind: Literal["time limit", "retention", "reporting interval", "notice period"] = "time limit"
 
 
 class TermOut(_Answer):

@@ -16,6 +16,7 @@ from obligate.harmonise.cells import CellDuty
 from obligate.harmonise.compare import Comparison
 from obligate.harmonise.conflicts import Conflict
 from obligate.harmonise.markets import FrozenModel, as_date, number
+from obligate.harmonise.periods import STRICTEST, Period, period_text, strictest
 
 AGE_PARAMETERS = (
     "digital_consent_age",
@@ -36,6 +37,7 @@ class BaselineLine(FrozenModel):
     # a coverage line: the markets whose cell is in one state other than "applies"
     state: str | None = None
     markets: list[str] = []
+    period_kind: str | None = None  # a deadline line: the kind of period it is strictest of
 
 
 class Baseline(FrozenModel):
@@ -62,8 +64,9 @@ class Divergence(FrozenModel):
 
 
 def baseline(comparison: Comparison, rulebase: RuleBase) -> Baseline:
-    """The strictest common reading: highest ages, shortest deadlines, every obligation and
-    prohibition, each line citing the market and provision it comes from."""
+    """The strictest common reading: highest ages, the strictest period of each kind
+    (shortest time limit, longest retention, most frequent reporting, longest notice), every
+    obligation and prohibition, each line citing the market and provision it comes from."""
     lines = _age_baseline(comparison, rulebase)
     for category in comparison.categories:
         lines.extend(_category_baseline(comparison, category))
@@ -115,7 +118,7 @@ def _category_of(parameter: str) -> str:
 
 def _category_baseline(comparison: Comparison, category: str) -> list[BaselineLine]:
     lines: list[BaselineLine] = []
-    shortest: tuple[float, str, CellDuty] | None = None
+    periods: list[Period] = []
     seen: set[str] = set()
     for market in comparison.markets:
         for duty in comparison.cell(category, market).duties:
@@ -132,21 +135,26 @@ def _category_baseline(comparison: Comparison, category: str) -> list[BaselineLi
                         text=f"{verb}: {duty.title} ({duty.ages}){_status(duty)}",
                     )
                 )
-            hours = duty.deadline.hours if duty.deadline else None
-            if hours is not None and (shortest is None or hours < shortest[0]):
-                shortest = (hours, market, duty)
-    if shortest is not None:
-        hours, market, duty = shortest
-        assert duty.deadline is not None
+            if duty.deadline and duty.deadline.hours is not None:
+                periods.append(
+                    Period(duty.deadline.kind, duty.deadline.hours, duty.deadline, duty.id, market)
+                )
+    # Kind-aware: the shortest time limit, the longest retention, the most frequent report
+    # and the longest notice; a period of one kind is never weighed against another's.
+    for kind, period in strictest(periods).items():
+        duty = next(
+            d for d in comparison.cell(category, period.market).duties if d.id == period.duty
+        )
         lines.append(
             BaselineLine(
                 category=category,
                 kind="deadline",
-                market=market,
-                duty=duty.id,
+                market=period.market,
+                duty=period.duty,
                 citation=duty.citation,
-                value=hours,
-                text=f"shortest deadline: {duty.deadline.text} ({duty.id})",
+                value=period.hours,
+                text=f"{STRICTEST[kind][1]}: {period_text(period.deadline)} ({period.duty})",
+                period_kind=kind,
             )
         )
     return lines

@@ -56,6 +56,15 @@ class CellAside(FrozenModel):
     why: str
 
 
+class CellDeadline(FrozenModel):
+    """The strictest period of one kind among a cell's duties."""
+
+    kind: str  # time limit, retention, reporting interval, notice period
+    hours: float
+    text: str  # as the law writes it: "24 hours", "every 6 months", "keep 1 year"
+    duty: str
+
+
 class Cell(FrozenModel):
     market: str
     category: str
@@ -65,8 +74,9 @@ class Cell(FrozenModel):
     conditional: list[str] = []
     suspended: list[str] = []
     parameters: list[CellParameter] = []
-    shortest_deadline_hours: float | None = None
+    shortest_deadline_hours: float | None = None  # the shortest time limit to act
     absence: str | None = None  # the absence block that says "no duty in this law"
     open: list[CellAside] = []  # the conditional duties, each with its questions
     suspended_why: list[CellAside] = []  # the suspended duties, each with its status
     not_applicable: list[CellAside] = []  # encoded duties that do not apply, each with why
+    deadlines: list[CellDeadline] = []  # the strictest period of each kind (see STRICTEST)

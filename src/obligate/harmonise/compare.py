@@ -24,6 +24,7 @@ from obligate.determination.rulebase import RuleBase, ServiceLike
 from obligate.harmonise.cells import (
     Cell,
     CellAside,
+    CellDeadline,
     CellDuty,
     CellParameter,
     CellState,
@@ -41,6 +42,7 @@ from obligate.harmonise.markets import (
     duty_places,
     number,
 )
+from obligate.harmonise.periods import Period, period_text, strictest
 from obligate.language import model as m
 
 
@@ -203,7 +205,12 @@ def _cell(place: _Market, category: str, answers: list[tuple[AgeBand, Determinat
     if not duties and not conditional and not suspended and not not_applicable:
         absence = _absence(place.rulebase, place.market, category, place.day)
     state = _state(bool(duties), bool(conditional), bool(suspended or not_applicable), absence)
-    deadlines = [d.deadline.hours for d in duties if d.deadline and d.deadline.hours is not None]
+    kinds = strictest(
+        Period(d.deadline.kind, d.deadline.hours, d.deadline, d.id, place.market)
+        for d in duties
+        if d.deadline and d.deadline.hours is not None
+    )
+    limit = kinds.get("time limit")
     return Cell(
         market=place.market,
         category=category,
@@ -213,11 +220,15 @@ def _cell(place: _Market, category: str, answers: list[tuple[AgeBand, Determinat
         conditional=sorted(conditional),
         suspended=sorted(suspended),
         parameters=_parameters(place.rulebase, place.market, [d.id for d in duties], place.day),
-        shortest_deadline_hours=min(deadlines) if deadlines else None,
+        shortest_deadline_hours=limit.hours if limit else None,
         absence=absence,
         open=[conditional[k] for k in sorted(conditional)],
         suspended_why=[suspended[k] for k in sorted(suspended)],
         not_applicable=not_applicable,
+        deadlines=[
+            CellDeadline(kind=k, hours=p.hours, text=period_text(p.deadline), duty=p.duty)
+            for k, p in kinds.items()
+        ],
     )
 
 

@@ -24,30 +24,6 @@ from obligate.reports import pages
 
 VERB = {"obligation": "must", "prohibition": "must not", "permission": "may"}
 
-_UNIT_HOURS = (("year", 24 * 365.25), ("month", 24 * 365.25 / 12), ("day", 24.0), ("hour", 1.0))
-
-
-def duration(hours: float | None) -> str:
-    """A period in the largest unit that measures it whole: "6 months", never "0.5 y"."""
-    if hours is None:
-        return ""
-    for unit, size in _UNIT_HOURS:
-        amount = hours / size
-        if amount >= 1 and abs(amount - round(amount)) < 1e-6:
-            whole = round(amount)
-            return f"{whole} {unit}" + ("" if whole == 1 else "s")
-    return f"{hours:g} hours"
-
-
-def deadline_text(cell: Cell) -> str:
-    """The cell's shortest deadline as the law writes it ("6 months"), with its duty."""
-    if cell.shortest_deadline_hours is None:
-        return ""
-    for duty in cell.duties:
-        if duty.deadline and duty.deadline.hours == cell.shortest_deadline_hours:
-            return f"{duty.deadline.text} ({duty.id})"
-    return duration(cell.shortest_deadline_hours)
-
 
 def cell_text(cell: Cell, width: int | None = None) -> str:
     """A cell for a table: its state, what applies with its verb, and why nothing applies
@@ -60,8 +36,8 @@ def cell_text(cell: Cell, width: int | None = None) -> str:
             parts.append(f"  ({duty.standing})")
     for parameter in cell.parameters:
         parts.append(f"{parameter.name} {parameter.value} ({parameter.origin})")
-    if cell.shortest_deadline_hours is not None:
-        parts.append(f"deadline {deadline_text(cell)}")
+    for period in cell.deadlines:
+        parts.append(f"{period.text} ({period.duty})")
     for aside in cell.open:
         parts.append(f"open: {aside.id} — {aside.why}")
     for aside in cell.suspended_why:
@@ -212,9 +188,7 @@ def compare_csv(comparison: Comparison) -> str:
 
 def compare_html(comparison: Comparison) -> str:
     bands = ", ".join(b.label for b in comparison.bands)
-    return pages.render(
-        "compare.html.j2", comparison=comparison, bands=bands, deadline=deadline_text, verb=VERB
-    )
+    return pages.render("compare.html.j2", comparison=comparison, bands=bands, verb=VERB)
 
 
 # ---------------------------------------------------------------- baseline and divergence
