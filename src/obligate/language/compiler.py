@@ -1,7 +1,7 @@
 """The compile pipeline: rule-file text to a checked library, as a named list of stages.
 
     parse    text -> syntax trees (syntax.py)            per file
-    build    syntax trees -> model blocks (from_tree.py)  per file
+    build    syntax trees -> model blocks (build/)        per file
     resolve  every name used is declared (resolve.py)     whole library
     checks   cycles, dates, types, dead conditions        whole library; needs resolved names
 
