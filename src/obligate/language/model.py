@@ -194,13 +194,31 @@ HOURS_PER_UNIT = {
 }
 
 
+class DeadlineKind(StrEnum):
+    """What a period measures, which decides which of two is stricter."""
+
+    TIME_LIMIT = "time limit"  # `within`: act within it; the shortest is strictest
+    RETENTION = "retention"  # `retain`: keep data for it; the longest is strictest
+    REPORTING = "reporting interval"  # `every`: report once per period; the shortest
+    NOTICE = "notice period"  # `notice`: give notice this long ahead; the longest
+
+
+DEADLINE_KEYWORDS = {
+    "within": DeadlineKind.TIME_LIMIT,
+    "retain": DeadlineKind.RETENTION,
+    "every": DeadlineKind.REPORTING,
+    "notice": DeadlineKind.NOTICE,
+}
+
+
 class Deadline(Node):
-    """A time limit: an amount and a unit, or only words where the law sets no number
-    ("as soon as reasonably possible")."""
+    """A period: an amount and a unit, or only words where the law sets no number
+    ("as soon as reasonably possible"), and its kind (a time limit unless it says)."""
 
     amount: float | None = None
     unit: DeadlineUnit | None = None
     description: str | None = None
+    kind: DeadlineKind = DeadlineKind.TIME_LIMIT
 
     @property
     def hours(self) -> float | None:
