@@ -227,6 +227,7 @@ class Views:
                     "hours": round(deadline.hours, 3) if deadline.hours is not None else None,
                     "text": deadline.text,
                     "description": deadline.description,
+                    "kind": deadline.kind.value,
                 },
             )
             if deadline

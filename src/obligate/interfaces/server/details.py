@@ -158,6 +158,7 @@ def duty_detail(rulebase: RuleBase, duty_id: str, version: RulebaseOut) -> model
             hours=duty.deadline.hours,
             text=duty.deadline.text,
             description=duty.deadline.description,
+            kind=duty.deadline.kind.value,
         )
         if duty.deadline
         else None,
