@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -130,6 +131,30 @@ def test_deadlines_compare_in_hours_and_the_baseline_keeps_the_shortest(rulebase
         line for line in result.lines if line.category == "takedown" and line.kind == "deadline"
     ]
     assert (deadline.value, deadline.duty, deadline.market) == (24, "XU-TAKEDOWN", "XA")
+
+
+KIND_CASES = [
+    # (category, kind, the strictest period's duty, its market, its hours, how it reads)
+    ("takedown", "time limit", "XU-TAKEDOWN", "XA", 24, "shortest time limit: within 24 hours"),
+    ("preservation", "retention", "XF-PRESERVE", "XF-1", 8766, "keep for 1 year"),
+    ("transparency_reporting", "reporting interval", "XF-REPORT", "XF-1", 4383, "every 6 months"),
+]
+
+
+@pytest.mark.parametrize(("category", "kind", "duty", "market", "hours", "text"), KIND_CASES)
+def test_the_baseline_keeps_the_strictest_period_of_each_kind(
+    rulebase: RuleBase, category: str, kind: str, duty: str, market: str, hours: int, text: str
+) -> None:
+    """Shortest time limit, longest retention, most frequent report: never "0.5 y"."""
+    comparison = harmonize.compare(rulebase, SERVICE, MARKETS, "2026-06-01")
+    result = harmonize.baseline(comparison, rulebase)
+    [line] = [
+        line for line in result.lines if line.category == category and line.kind == "deadline"
+    ]
+    assert (line.period_kind, line.duty, line.market, line.value) == (kind, duty, market, hours)
+    assert text in line.text
+    for rendered in (reports.compare_markdown(comparison), reports.baseline_text(result)):
+        assert not re.search(r"\d y\b", rendered)  # "0.5 y" was the old reading
 
 
 def test_conflicts_are_listed_with_both_citations(rulebase: RuleBase) -> None:

@@ -114,3 +114,30 @@ def test_baseline_names_the_state_of_every_market_where_nothing_applies(
             if comparison.cell(category, m).state != "applies"
         }
         assert said == expected, category
+
+
+def test_baseline_strictness_is_kind_aware_in_every_category(
+    rulebase: RuleBase, comparison: harmonize.Comparison
+) -> None:
+    """The shortest time limit and reporting interval, the longest retention and notice
+    period, each kind on its own line: a preservation period is never read as a time limit
+    (Brazil's 6 months against the US year was the old mistake)."""
+    from obligate.harmonise.periods import STRICTEST
+
+    result = harmonize.baseline(comparison, rulebase)
+    for category in comparison.categories:
+        found: dict[str, list[float]] = {}
+        for market in comparison.markets:
+            for duty in comparison.cell(category, market).duties:
+                if duty.deadline and duty.deadline.hours is not None:
+                    found.setdefault(duty.deadline.kind, []).append(duty.deadline.hours)
+        lines = [x for x in result.lines if x.category == category and x.kind == "deadline"]
+        assert sorted(x.period_kind or "" for x in lines) == sorted(found), category
+        for line in lines:
+            kind = line.period_kind or ""
+            longest = STRICTEST[kind][0]
+            assert line.value == (max if longest else min)(found[kind]), (category, kind)
+    preservation = [
+        x for x in result.lines if x.category == "preservation" and x.kind == "deadline"
+    ]
+    assert [(x.period_kind, x.duty) for x in preservation] == [("retention", "US-2258A-H-1")]

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from obligate.determination.answer import ConditionalOut, Determination, DutyOut, Explanation
+from obligate.harmonise.periods import period_text
 
 
 def _group(duties: Iterable[DutyOut]) -> dict[str, list[DutyOut]]:
@@ -69,7 +70,7 @@ def table(answer: Determination, width: int = 140) -> str:
                 f"{duty.id}\n{duty.title}",
                 duty.category,
                 _citation(duty),
-                duty.deadline.text if duty.deadline else "",
+                period_text(duty.deadline) if duty.deadline else "",
                 status_text(duty),
                 duty.scope,
             )
@@ -130,7 +131,7 @@ def markdown(answer: Determination, words: Mapping[str, list[str]] | None = None
                 if duty.citation.url
                 else _citation(duty)
             )
-            deadline = f" · deadline {duty.deadline.text}" if duty.deadline else ""
+            deadline = f" · deadline {period_text(duty.deadline)}" if duty.deadline else ""
             lines.append(
                 f"- **{duty.id}** ({duty.modality}, {duty.category}) {duty.title} — "
                 f"{link}{deadline} · status: {status_text(duty)} · `{duty.source}`"

@@ -20,6 +20,7 @@ from obligate.harmonise.cells import Cell
 from obligate.harmonise.checklist import Checklist, ChecklistItem, group_by_category
 from obligate.harmonise.compare import Comparison
 from obligate.harmonise.conflicts import Conflict
+from obligate.harmonise.periods import period_text
 from obligate.reports import pages
 
 VERB = {"obligation": "must", "prohibition": "must not", "permission": "may"}
@@ -291,7 +292,7 @@ def baseline_html(baseline: Baseline, divergences: Iterable[Divergence] = ()) ->
 
 def _item_lines(item: ChecklistItem) -> list[str]:
     markets = ", ".join(f"{m} ({a})" if a != "all ages" else m for m, a in item.ages.items())
-    deadline = f" · deadline {item.deadline.text}" if item.deadline else ""
+    deadline = f" · deadline {period_text(item.deadline)}" if item.deadline else ""
     status = f" · {item.standing}" if item.standing else ""
     lines = [
         f"- [ ] **{item.title}** ({item.modality}) — `{item.id}`",
@@ -392,7 +393,7 @@ def checklist_csv(checklist: Checklist) -> str:
                     "; ".join(f"{m}: {a}" for m, a in item.ages.items()),
                     f"{item.citation.instrument} {item.citation.provision}",
                     item.citation.url or "",
-                    item.deadline.text if item.deadline else "",
+                    period_text(item.deadline) if item.deadline else "",
                     "; ".join(f"{c.date} {c.market}: {c.detail}" for c in item.changes),
                     item.enforcement,
                     item.standing,
@@ -427,5 +428,9 @@ def checklist_csv(checklist: Checklist) -> str:
 
 def checklist_html(checklist: Checklist) -> str:
     return pages.render(
-        "checklist.html.j2", checklist=checklist, sections=_sections(checklist), gaps=GAP_TITLES
+        "checklist.html.j2",
+        checklist=checklist,
+        sections=_sections(checklist),
+        gaps=GAP_TITLES,
+        period=period_text,
     )
