@@ -141,3 +141,21 @@ def test_baseline_strictness_is_kind_aware_in_every_category(
         x for x in result.lines if x.category == "preservation" and x.kind == "deadline"
     ]
     assert [(x.period_kind, x.duty) for x in preservation] == [("retention", "US-2258A-H-1")]
+
+
+def test_a_duty_coming_after_launch_is_read_at_the_age_it_will_bind(rulebase: RuleBase) -> None:
+    """Australia's s. 63D binds from 2025-12-10 for users under 16: a launch before then
+    lists it under 'coming' for under-16s, not under-18s (issue 13, point 9)."""
+    listing = harmonize.checklist(rulebase, SERVICE, ["AU"], "2025-11-01")
+    [item] = [i for i in listing.coming if i.id == "AU-OSA-63D"]
+    assert item.ages == {"AU": "under 16"}
+    assert "under 16" in reports.checklist_markdown(listing)
+
+
+def test_the_dsa_transparency_report_of_a_very_large_platform_is_six_monthly(
+    rulebase: RuleBase,
+) -> None:
+    listing = harmonize.checklist(rulebase, SERVICE, ["DE"], DATE)
+    [item] = [i for i in listing.items if i.id == "EU-DSA-42-1"]
+    assert item.deadline is not None and item.deadline.kind == "reporting interval"
+    assert "deadline report every 6 months" in reports.checklist_markdown(listing)
