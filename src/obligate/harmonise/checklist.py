@@ -141,7 +141,11 @@ def gaps(comparison: Comparison) -> list[ChecklistGap]:
             details = [
                 f"{aside.id} [{cell.market}]: {aside.why}"
                 for cell in cells
-                for aside in (*cell.open, *cell.suspended_why, *cell.not_applicable)
+                for aside in (
+                    cell.open
+                    if state == "conditional"
+                    else (*cell.suspended_why, *cell.not_applicable)
+                )
             ]
             found.append(
                 ChecklistGap(
