@@ -31,7 +31,8 @@ SERVICE = "examples/social-platform.yaml"
 MARKETS = "DE,FR,GB,US-CA,AU,BR"
 DATE = "2026-11-25"
 SECTION = re.compile(
-    r"(<!-- BEGIN GENERATED: (?P<name>[a-z-]+) -->\n)(?P<body>.*?)(<!-- END GENERATED: (?P=name) -->)",
+    r"(<!-- BEGIN GENERATED: (?P<name>[a-z-]+) -->\n)(?P<body>.*?)"
+    r"(<!-- END GENERATED: (?P=name) -->)",
     re.DOTALL,
 )
 
