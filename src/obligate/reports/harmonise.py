@@ -138,24 +138,12 @@ def compare_csv(comparison: Comparison) -> str:
         for market in comparison.markets:
             cell = comparison.cell(category, market)
             parameters = "; ".join(f"{p.name}={p.value} ({p.origin})" for p in cell.parameters)
-            if not cell.duties and not cell.open and not cell.suspended_why:
-                if not cell.not_applicable:
-                    why = f"reviewed: {cell.absence}" if cell.absence else ""
-                    writer.writerow(
-                        [category, market, cell.state, "", "", "", "", "", "", parameters]
-                        + ["", "", why]
-                    )
-            for standing, asides in (
-                ("open question", cell.open),
-                ("suspended", cell.suspended_why),
-                ("not applicable", cell.not_applicable),
-            ):
-                for aside in asides:
-                    writer.writerow(
-                        [category, market, cell.state, aside.id, aside.modality, ""]
-                        + [f"{aside.citation.instrument} {aside.citation.provision}"]
-                        + [aside.citation.url or "", "", parameters, "", standing, aside.why]
-                    )
+            if not (cell.duties or cell.open or cell.suspended_why or cell.not_applicable):
+                why = f"reviewed: {cell.absence}" if cell.absence else ""
+                writer.writerow(
+                    [category, market, cell.state, "", "", "", "", "", "", parameters]
+                    + ["", "", why]
+                )
             for duty in cell.duties:
                 hours = duty.deadline.hours if duty.deadline else None
                 writer.writerow(
@@ -175,6 +163,17 @@ def compare_csv(comparison: Comparison) -> str:
                         "",
                     ]
                 )
+            for standing, asides in (
+                ("open question", cell.open),
+                ("suspended", cell.suspended_why),
+                ("not applicable", cell.not_applicable),
+            ):
+                for aside in asides:
+                    writer.writerow(
+                        [category, market, cell.state, aside.id, aside.modality, ""]
+                        + [f"{aside.citation.instrument} {aside.citation.provision}"]
+                        + [aside.citation.url or "", "", parameters, "", standing, aside.why]
+                    )
     for c in comparison.conflicts:
         cites = " vs ".join(
             f"{d.citation.instrument} {d.citation.provision}" for d in (c.first, c.second)
