@@ -89,3 +89,24 @@ def test_the_status_is_never_left_out_of_the_human_formats() -> None:
     table = _run(CASES["query-court.table"], SERVICE)  # the status column wraps
     assert "injunction stayed in" in table
     assert "NetChoice v. Example (Appeals) on 2025-06-01" in table
+
+
+def test_an_open_duty_says_what_is_not_given_and_asks_for_it(tmp_path: Path) -> None:
+    service = tmp_path / "service.yaml"
+    service.write_text("types: [social_media]\nfeatures: [user_generated_content]\n")
+    result = CliRunner().invoke(
+        app,
+        ["explain", "X-KIDS-AGE", "--rules", str(MINI), "--service", str(service), "--age", "12"]
+        + ["--location", "XF-1", "--date", "2026-06-01"],
+    )
+    assert result.exit_code == 0, result.output
+    lines = [line.strip() for line in result.output.splitlines()]
+    assert lines[0] == "X-KIDS-AGE: conditional"
+    assert (
+        "- not given: children are likely to access the service "
+        "(service.likely_accessed_by_children)"
+    ) in lines
+    assert (
+        "- open question: Is it true that children are likely to access the service? "
+        "(true or false)"
+    ) in lines

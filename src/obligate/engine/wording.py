@@ -36,7 +36,9 @@ class Wording:
         if isinstance(node, (m.AllOf, m.AnyOf)):
             items = node.items
             values = [self.evaluator.evaluate(i, facts).value for i in items]
-            deciding = [i for i, v in zip(items, values, strict=True) if v is value]
+            # what decided it; when it is open, the parts that hold and the open ones
+            wanted = (True, None) if value is None and isinstance(node, m.AllOf) else (value,)
+            deciding = [i for i, v in zip(items, values, strict=True) if v in wanted]
             return [w for item in deciding for w in self.words(item, facts)]
         if isinstance(node, m.Not):
             inner = self.words(node.item, facts)
@@ -54,7 +56,32 @@ class Wording:
             ]
         if isinstance(node, m.IsA) and node.name in self.library.definitions:
             return self._definition(node.name, value, facts)
+        if value is None:
+            return [f"not given: {self._open(node, facts)}"]
         return [self._leaf(node, value, facts)]
+
+    def _open(self, node: m.Condition, facts: Facts) -> str:
+        """What an open leaf needs: the fact it reads, in the vocabulary's words, or the
+        parameter no law in reach sets."""
+        if isinstance(node, m.Compare):
+            for operand in (node.left, node.right):
+                if isinstance(operand, m.ParamRef) and operand.name not in facts.parameters:
+                    return f"{operand.name} (no law in reach sets it on this date)"
+        if isinstance(node, m.IsA):
+            return "the service's types"
+        if isinstance(node, m.HasFeature):
+            return "the service's features"
+        ref = getattr(node, "fact", None) or next(
+            (
+                o
+                for o in (getattr(node, "left", None), getattr(node, "right", None))
+                if isinstance(o, m.FactRef)
+            ),
+            None,
+        )
+        if isinstance(ref, m.FactRef):
+            return f"{self._describe(ref)} ({ref.path})"
+        return render(node)
 
     # ------------------------------------------------------------ definitions and leaves
 
