@@ -36,9 +36,13 @@ def status_text(duty: DutyOut) -> str:
 
 def questions_text(duty: ConditionalOut) -> str:
     """What to answer for a conditional duty: each question with its accepted values."""
-    if not duty.questions:
-        return "depends on " + ", ".join(duty.depends_on)
-    return " ".join(f"{q.question} ({q.accepted})" for q in duty.questions)
+    asked = (
+        " ".join(f"{q.question} ({q.accepted})" for q in duty.questions)
+        if duty.questions
+        else "depends on " + ", ".join(duty.depends_on)
+    )
+    status = status_text(duty)
+    return asked if status == "in force" else f"{asked} · status: {status}"
 
 
 def _header(answer: Determination) -> str:
