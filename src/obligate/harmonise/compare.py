@@ -157,10 +157,10 @@ def why_not_text(outcome: str, reasons: list[str]) -> str:
         if r.startswith(
             ("the condition does not hold", "the exception applies", "not ", "no ", "territorial")
         )
-        or "not yet" in r
-        or "takes effect" in r
-        or "ended" in r
-        or "displaced" in r
+        or (
+            not r.startswith("standing:")  # the dates say it already
+            and ("not yet" in r or "takes effect" in r or "ended" in r or "displaced" in r)
+        )
     ]
     chosen = against or reasons[-1:]
     text = "; ".join(chosen)
