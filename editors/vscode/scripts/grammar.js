@@ -182,6 +182,8 @@ const repository = {
   'field-terms': field('terms', 'terms', nameList('entity.name.type.term')),
   'field-status': field('status', 'status', [inc('status-words'), inc('date'), inc('strings'), inc('parties')]),
   'field-deadline': field('deadline', 'deadline', [
+    // the kind of period: a time limit, a retention period, a reporting interval, a notice period
+    keyword(['within', 'retain', 'every', 'notice'], 'keyword.other.deadline-kind'),
     inc('number'),
     keyword(['hours', 'hour', 'days', 'day', 'months', 'month', 'years', 'year'], 'keyword.other.unit'),
     inc('strings'),
