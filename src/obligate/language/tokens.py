@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from functools import cache
 
 from lark import Lark, Token, Tree
+from lark.exceptions import UnexpectedInput
 
-from obligate.language.syntax import grammar_text
+from obligate.language.syntax import chunks, grammar_text
 
 _LOCK = threading.Lock()
 
@@ -78,3 +79,25 @@ def tokens_with_comments(full: FullTree) -> list[Token]:
     merged = [*leaves(full.tree), *full.comments]
     merged.sort(key=lambda token: token.start_pos or 0)
     return merged
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One top-level block (or run of blocks) that parsed, and the lines before it."""
+
+    full: FullTree
+    line_offset: int
+
+
+def parse_pieces(text: str) -> list[Piece]:
+    """The blocks of a file that parse, each with every token, skipping the broken ones: what
+    an editor can still point at while the file is being typed."""
+    pieces: list[Piece] = []
+    for chunk in chunks(text):
+        if not chunk.text.strip():
+            continue
+        try:
+            pieces.append(Piece(parse_full(chunk.text), chunk.line_offset))
+        except UnexpectedInput:
+            continue
+    return pieces
