@@ -11,7 +11,7 @@ Exit codes: 0 success; 1 rule-file errors or failing cases; 2 a bad query or bad
 
 from __future__ import annotations
 
-from obligate.interfaces.cli import authoring, harmonise, querying, serving
+from obligate.interfaces.cli import authoring, editing, harmonise, querying, serving
 from obligate.interfaces.cli.app import app
 
 __all__ = ["app", "main"]
@@ -32,6 +32,7 @@ app.add_typer(serving.log_app, name="log")
 app.command()(harmonise.glossary)
 app.command()(harmonise.enforcement)
 app.command("batch")(querying.batch_command)
+editing.register(app)  # fmt, lsp, explain-rule
 
 
 def main() -> None:

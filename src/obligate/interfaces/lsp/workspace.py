@@ -26,7 +26,7 @@ from obligate.interfaces.lsp.index import (
     index_text,
 )
 from obligate.language import model as m
-from obligate.language.build import parse_and_build
+from obligate.language.builder import parse_and_build
 from obligate.language.checks import check
 from obligate.language.diagnostics import Diagnostic, Diagnostics, Severity
 from obligate.language.resolve import BUILTIN_LIST_FACTS, Library, gather, resolve
