@@ -58,7 +58,7 @@ LAYOUTS = [
         id="fields on their own lines, one space between tokens",
     ),
     pytest.param(
-        "obligation X-1 \"T\" {\n  when: service.types in { a ,b }"
+        'obligation X-1 "T" {\n  when: service.types in { a ,b }'
         " and service.monthly_active_users [ EU ] >= 45_000_000\n}\n",
         'obligation X-1 "T" {\n  when: service.types in {a, b}'
         " and service.monthly_active_users[EU] >= 45_000_000\n}\n",

@@ -235,13 +235,23 @@ def parse(
             continue
         if _too_deep(path, chunk, diagnostics):
             continue
+        attempt = using if using is not None else _plain
+        mark = len(diagnostics.items)
         try:
-            tree = using(chunk) if using is not None else parser().parse(chunk.text)
+            tree = attempt(chunk)
         except UnexpectedInput as error:
-            diagnostics.items.append(_describe(path, chunk, error))
-            continue
+            del diagnostics.items[mark:]  # what the builder said before the parse failed
+            from obligate.language.recovery import recover_chunk  # it imports this module
+
+            tree = recover_chunk(path, chunk, error, attempt, diagnostics)
+            if tree is None:
+                continue
         parsed.append(ParsedChunk(tree, chunk.line_offset))
     return parsed
+
+
+def _plain(chunk: Chunk) -> Any:
+    return parser().parse(chunk.text)
 
 
 def _without_comments(text: str) -> str:
