@@ -8,7 +8,7 @@ checked with every other rule of the library, and a file elsewhere with that lib
 
 Each file is parsed and built once per distinct text (the editor sends the whole library
 only once), then names are resolved and the library checks run, as ``obligate check`` does:
-resolution runs only when every file parsed.
+names are resolved unless a block was lost whole, and the checks run on a library without errors.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from obligate.language import model as m
 from obligate.language.builder import parse_and_build
 from obligate.language.checks import check
 from obligate.language.diagnostics import Diagnostic, Diagnostics, Severity
+from obligate.language.recovery import without_echoes
 from obligate.language.resolve import BUILTIN_LIST_FACTS, Library, gather, resolve
 
 
@@ -73,9 +74,7 @@ class Workspace:
     folders: list[Path] = field(default_factory=list)
     rules: list[Path] = field(default_factory=list)  # given by the client
     open: dict[str, str] = field(default_factory=dict)  # path -> unsaved text
-    _built: dict[tuple[str, str], tuple[m.RuleFile, tuple[Diagnostic, ...]]] = field(
-        default_factory=dict
-    )
+    _built: dict[tuple[str, str], tuple[m.RuleFile, Diagnostics]] = field(default_factory=dict)
     _indexed: dict[str, FileIndex] = field(default_factory=dict)
 
     def library_paths(self, document: str) -> list[str]:
@@ -116,16 +115,22 @@ class Workspace:
     def analyse_texts(self, texts: dict[str, str]) -> Analysis:
         per_file: dict[str, list[Diagnostic]] = {path: [] for path in texts}
         files: list[m.RuleFile] = []
-        for path, text in texts.items():
-            rule_file, found = self._build(path, text)
-            files.append(rule_file)
-            per_file[path].extend(found)
         library_diagnostics = Diagnostics()
-        parsed = not any(d.severity is Severity.ERROR for ds in per_file.values() for d in ds)
-        library = gather(files, library_diagnostics if parsed else Diagnostics())
-        if parsed:
+        for path, text in texts.items():
+            rule_file, built = self._build(path, text)
+            files.append(rule_file)
+            per_file[path].extend(built.items)
+            library_diagnostics.incomplete |= built.incomplete
+            library_diagnostics.damaged.extend(built.damaged)
+        # As the compiler does: names are resolved unless a block was lost whole, and the
+        # library checks run only on a library without errors.
+        errors = any(d.severity is Severity.ERROR for ds in per_file.values() for d in ds)
+        resolving = not library_diagnostics.incomplete
+        library = gather(files, library_diagnostics if resolving else Diagnostics())
+        if resolving:
             resolve(library, library_diagnostics)
-            if not library_diagnostics.has_errors:
+            without_echoes(library_diagnostics)
+            if not errors and not library_diagnostics.has_errors:
                 check(library, library_diagnostics)
         for diagnostic in library_diagnostics.sorted():
             per_file.setdefault(diagnostic.span.file, []).append(diagnostic)
@@ -136,13 +141,13 @@ class Workspace:
         }
         return analysis
 
-    def _build(self, path: str, text: str) -> tuple[m.RuleFile, tuple[Diagnostic, ...]]:
+    def _build(self, path: str, text: str) -> tuple[m.RuleFile, Diagnostics]:
         key = (path, text)
         if key not in self._built:
             diagnostics = Diagnostics()
             rule_file = parse_and_build(path, text, diagnostics)
             self._forget(path)
-            self._built[key] = (rule_file, tuple(diagnostics.sorted()))
+            self._built[key] = (rule_file, diagnostics)
         return self._built[key]
 
     def _forget(self, path: str) -> None:
