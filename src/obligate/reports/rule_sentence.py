@@ -23,6 +23,18 @@ _COMPARE_WORDS = {
     "==": "is",
     "!=": "is not",
 }
+_VERBS = frozenset(
+    """
+    add adopt age-assure allow apply appoint ask assess assign block carry check collect
+    communicate complete comply conduct configure confirm control default delete deploy
+    design designate determine develop disable display do enable endeavour ensure establish
+    estimate exercise explain follow give hide identify implement inform install keep let
+    limit link maintain make minimise moderate monitor notify obtain offer operate perform
+    post prepare preserve prevent produce protect provide publish put refuse register remove
+    report request require respond restrict retain review search send set share show
+    silence stop store submit suspend take test train treat turn undergo uphold use verify
+    """.split()
+)
 _AGE_WORDS = {
     "<": "younger than",
     "<=": "aged at most",
@@ -65,7 +77,10 @@ def _what(duty: m.Duty) -> str:
     title = duty.title.strip().rstrip(".")
     lowered = title[:1].lower() + title[1:]
     if duty.modality is m.Modality.OBLIGATION:
-        return f"must {lowered}"
+        verb = title.split(" ", 1)[0].lower()
+        # Most titles open with an imperative ("Verify age ..."); others name the duty
+        # ("Parental consent below the digital-consent age").
+        return f"must {lowered}" if verb in _VERBS else f"must ensure {lowered}"
     if duty.modality is m.Modality.PROHIBITION:
         for opening in ("Do not ", "Don't ", "Never "):
             if title.startswith(opening):
