@@ -49,7 +49,7 @@ def recover_chunk(
     )
     if recovered is None or recovered.tree is None:
         diagnostics.items.append(_describe(path, chunk, error))
-        if _BLOCK_START.match(chunk.text):
+        if _BLOCK_START.search(chunk.text):
             diagnostics.incomplete = True  # a declaration is lost: names may be missing
         return None
     diagnostics.items.extend(recovered.diagnostics)
