@@ -57,6 +57,7 @@ FIELDS = {
         "until",
         "status",
         "court",
+        "reviewed",
         "note",
     ),
     "definition": ("cites", "when", "note"),
