@@ -129,7 +129,28 @@ def _jurisdiction(name: str, library: Library, texts: Texts) -> str | None:
         (label, ", ".join(f"`{code}`" for code, _ in names) or None) for label, names in edges
     ]
     rows.extend((f"`{value.name}`", _parameter_value(value)) for value in node.parameters)
+    rows.extend(_inherited(node, library))
     return _lines(f"**jurisdiction {node.code}**: {node.name}", rows, _note(node.note))
+
+
+def _inherited(node: m.Jurisdiction, library: Library) -> list[tuple[str, str | None]]:
+    """The parameters a jurisdiction takes from the ones above it, nearest first (what a
+    query located there reads when it sets none itself)."""
+    own = {value.name for value in node.parameters}
+    rows: list[tuple[str, str | None]] = []
+    seen, frontier = {node.code}, [name for name, _ in (*node.member_of, *node.part_of)]
+    while frontier:
+        code = frontier.pop(0)
+        parent = library.jurisdictions.get(code)
+        if parent is None or code in seen:
+            continue
+        seen.add(code)
+        for value in parent.parameters:
+            if value.name not in own:
+                rows.append((f"`{value.name}`", f"{_parameter_value(value)}, from `{code}`"))
+        own |= {value.name for value in parent.parameters}
+        frontier.extend(name for name, _ in (*parent.member_of, *parent.part_of))
+    return rows
 
 
 def _parameter_value(value: m.ParameterValue) -> str:
