@@ -335,3 +335,28 @@ def test_document_symbols_outline_the_blocks(library: Path) -> None:
     ]
     assert symbols[0].range.start == lsp.Position(line=2, character=0)
     assert symbols[0].range.end == lsp.Position(line=5, character=1)
+
+
+def test_a_document_being_typed_still_answers_in_its_intact_blocks(library: Path) -> None:
+    duties = (library / "rules" / "duties.obl").read_text()
+    typing = duties + '\nobligation X-9 "Half written" {\n  category: \n  when: service.\n'
+
+    async def body(session: Session) -> tuple[list[lsp.Diagnostic], Any, Any]:
+        uri = session.open("duties.obl", typing)
+        found = await session.diagnostics_for(uri)
+        hover = await session.client.text_document_hover_async(
+            lsp.HoverParams(
+                text_document=lsp.TextDocumentIdentifier(uri=uri),
+                position=position(typing, "X-28-1"),
+            )
+        )
+        symbols = await session.client.text_document_document_symbol_async(
+            lsp.DocumentSymbolParams(text_document=lsp.TextDocumentIdentifier(uri=uri))
+        )
+        return found, hover, symbols
+
+    found, hover, symbols = run(library, body)
+    (problem,) = found  # the half-written block, and nothing about the intact ones
+    assert problem.range.start.line > typing.count("\n", 0, typing.index('X-9 "Half'))
+    assert hover is not None and "Protect minors on platforms" in hover.contents.value
+    assert [s.name for s in symbols] == ["x_platform", "X-28-1", "X-8"]
