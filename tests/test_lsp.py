@@ -360,3 +360,42 @@ def test_a_document_being_typed_still_answers_in_its_intact_blocks(library: Path
     assert problem.range.start.line > typing.count("\n", 0, typing.index('X-9 "Half'))
     assert hover is not None and "Protect minors on platforms" in hover.contents.value
     assert [s.name for s in symbols] == ["x_platform", "X-28-1", "X-8"]
+
+
+# ---------------------------------------------------------------- formatting
+
+
+def test_formatting_gives_the_layout_of_obligate_fmt(library: Path) -> None:
+    messy = 'jurisdiction XZ "Z" {\n      child_age : 18   # kept\n}\njurisdiction XY "Y" {}\n'
+
+    async def body(session: Session) -> Any:
+        uri = session.open("messy.obl", messy)
+        edits = await session.client.text_document_formatting_async(
+            lsp.DocumentFormattingParams(
+                text_document=lsp.TextDocumentIdentifier(uri=uri),
+                options=lsp.FormattingOptions(tab_size=2, insert_spaces=True),
+            )
+        )
+        tidy = edits[0].new_text
+        session.client.text_document_did_change(
+            lsp.DidChangeTextDocumentParams(
+                text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=2),
+                content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=tidy)],
+            )
+        )
+        again = await session.client.text_document_formatting_async(
+            lsp.DocumentFormattingParams(
+                text_document=lsp.TextDocumentIdentifier(uri=uri),
+                options=lsp.FormattingOptions(tab_size=2, insert_spaces=True),
+            )
+        )
+        return edits, again
+
+    edits, again = run(library, body)
+    (edit,) = edits
+    assert edit.new_text == (
+        'jurisdiction XZ "Z" {\n  child_age: 18 # kept\n}\n\njurisdiction XY "Y" {}\n'
+    )
+    assert edit.range.start == lsp.Position(line=0, character=0)
+    assert edit.range.end == lsp.Position(line=4, character=0)
+    assert not again  # already in the layout: no edit

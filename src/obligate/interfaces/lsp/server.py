@@ -1,7 +1,8 @@
 """The language server (`obligate lsp`): pygls over stdio.
 
 Capabilities: diagnostics as you type (the open document compiled with the rest of its
-library), hover, go to definition, find references, completion and document symbols. Every
+library), hover, go to definition, find references, completion, document symbols, and
+formatting (the layout of `obligate fmt`). Every
 answer is computed from ``workspace.Analysis``; this module only converts between LSP's
 0-based UTF-16 positions and the compiler's 1-based columns.
 """
@@ -301,6 +302,23 @@ def _symbol(text: str, block: Block) -> lsp.DocumentSymbol:
         selection_range=selection,
         children=[_symbol(text, child) for child in block.children] or None,
     )
+
+
+@server.feature(lsp.TEXT_DOCUMENT_FORMATTING)
+def formatting(ls: ObligateServer, params: lsp.DocumentFormattingParams) -> list[lsp.TextEdit]:
+    """`obligate fmt` on the open document: one edit replacing the whole text, or none when it
+    is already in the layout or does not parse."""
+    from obligate.language.format import format_text
+
+    document = ls.workspace.get_text_document(params.text_document.uri)
+    text = document.source
+    result = format_text(text, uri_to_path(params.text_document.uri))
+    if not result.parsed or not result.changed:
+        return []
+    lines = _lines(text)
+    end = lsp.Position(line=len(lines) - 1, character=to_character(lines[-1], len(lines[-1]) + 1))
+    whole = lsp.Range(start=lsp.Position(line=0, character=0), end=end)
+    return [lsp.TextEdit(range=whole, new_text=result.text)]
 
 
 def serve() -> None:
