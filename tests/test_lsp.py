@@ -399,3 +399,26 @@ def test_formatting_gives_the_layout_of_obligate_fmt(library: Path) -> None:
     assert edit.range.start == lsp.Position(line=0, character=0)
     assert edit.range.end == lsp.Position(line=4, character=0)
     assert not again  # already in the layout: no edit
+
+
+def test_quick_fixes_apply_the_hints(library: Path) -> None:
+    duties = (library / "rules" / "duties.obl").read_text()
+    broken = duties.replace("category: safety_by_design", "category: safety_by_desing")
+
+    async def body(session: Session) -> Any:
+        uri = session.open("duties.obl", broken)
+        found = await session.diagnostics_for(uri)
+        return await session.client.text_document_code_action_async(
+            lsp.CodeActionParams(
+                text_document=lsp.TextDocumentIdentifier(uri=uri),
+                range=found[0].range,
+                context=lsp.CodeActionContext(diagnostics=found),
+            )
+        )
+
+    (action,) = run(library, body)
+    assert action.title == "Replace with `safety_by_design`"
+    assert action.kind == lsp.CodeActionKind.QuickFix
+    (edit,) = next(iter(action.edit.changes.values()))
+    assert edit.new_text == "safety_by_design"
+    assert edit.range.start == position(broken, "safety_by_desing")

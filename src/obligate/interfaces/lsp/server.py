@@ -1,14 +1,15 @@
 """The language server (`obligate lsp`): pygls over stdio.
 
 Capabilities: diagnostics as you type (the open document compiled with the rest of its
-library), hover, go to definition, find references, completion, document symbols, and
-formatting (the layout of `obligate fmt`). Every
+library), hover, go to definition, find references, completion, document symbols,
+formatting (the layout of `obligate fmt`), and quick fixes from the hints. Every
 answer is computed from ``workspace.Analysis``; this module only converts between LSP's
 0-based UTF-16 positions and the compiler's 1-based columns.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -302,6 +303,34 @@ def _symbol(text: str, block: Block) -> lsp.DocumentSymbol:
         selection_range=selection,
         children=[_symbol(text, child) for child in block.children] or None,
     )
+
+
+_REPLACEMENT = re.compile(r"hint: (?:did you mean|jurisdictions are written by code:) `([^`]+)`")
+
+
+@server.feature(
+    lsp.TEXT_DOCUMENT_CODE_ACTION,
+    lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix]),
+)
+def code_actions(ls: ObligateServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
+    """A quick fix for each diagnostic whose hint names the right word: a misspelt name
+    (`did you mean`), a country's name for its code."""
+    actions = []
+    for diagnostic in params.context.diagnostics:
+        match = _REPLACEMENT.search(diagnostic.message)
+        if match is None or diagnostic.source != NAME:
+            continue
+        edit = lsp.TextEdit(range=diagnostic.range, new_text=match.group(1))
+        actions.append(
+            lsp.CodeAction(
+                title=f"Replace with `{match.group(1)}`",
+                kind=lsp.CodeActionKind.QuickFix,
+                diagnostics=[diagnostic],
+                is_preferred=True,
+                edit=lsp.WorkspaceEdit(changes={params.text_document.uri: [edit]}),
+            )
+        )
+    return actions
 
 
 @server.feature(lsp.TEXT_DOCUMENT_FORMATTING)
