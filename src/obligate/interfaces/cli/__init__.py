@@ -12,7 +12,7 @@ Exit codes: 0 success; 1 rule-file errors or failing cases; 2 a bad query or bad
 
 from __future__ import annotations
 
-from obligate.interfaces.cli import authoring, harmonise, querying, review, serving
+from obligate.interfaces.cli import authoring, editing, harmonise, querying, review, serving
 from obligate.interfaces.cli.app import app
 
 __all__ = ["app", "main"]
@@ -34,6 +34,7 @@ app.command()(harmonise.glossary)
 app.command()(harmonise.enforcement)
 app.command("batch")(querying.batch_command)
 app.command()(review.stale)
+editing.register(app)  # fmt, lsp, explain-rule
 
 
 def main() -> None:

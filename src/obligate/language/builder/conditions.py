@@ -12,7 +12,6 @@ from obligate.language.builder.base import BuilderBase
 
 
 class ConditionRules(BuilderBase):
-
     def any_of(self, children: list[m.Condition]) -> m.AnyOf:
         left, right = children
         items = (*left.items, right) if isinstance(left, m.AnyOf) else (left, right)
