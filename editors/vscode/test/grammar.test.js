@@ -104,8 +104,8 @@ const EXPECTED = [
   ['rules/eu/dsa.obl', 'unless: service.established_in in {AT', 'AT', 'variable.other.constant.jurisdiction.obligate'],
   ['rules/eu/dsa.obl', 'unless: service.established_in in {AT', 'SE', 'meta.set.obligate'],
   // a condition continued on the next line stays a condition
-  ['rules/eu/dsa.obl', '          and not service is very_large_online_platform', 'not', 'keyword.operator.wordlike.logical.obligate'],
-  ['rules/eu/dsa.obl', '          and not service is very_large_online_platform', 'very_large_online_platform', 'meta.field.condition.obligate'],
+  ['rules/eu/dsa.obl', '    and not service is very_large_online_platform', 'not', 'keyword.operator.wordlike.logical.obligate'],
+  ['rules/eu/dsa.obl', '    and not service is very_large_online_platform', 'very_large_online_platform', 'meta.field.condition.obligate'],
   ['rules/eu/dsa.obl', 'and user.age < child_age', '<', 'keyword.operator.comparison.obligate'],
   ['rules/eu/dsa.obl', 'and user.age < child_age', 'child_age', 'variable.parameter.obligate'],
   ['rules/eu/dsa.obl', 'service has targeted_advertising', 'targeted_advertising', 'variable.other.enummember.feature.obligate'],

@@ -28,7 +28,7 @@ const EXPECTED = [
   ['rules/us/states/ms.obl', '  definitions ("known minor"', 'definitions', 'obligateNote'],
   ['rules/eu/dsa.obl', 'obligation EU-DSA-13-1 ', 'obligation', 'obligateBlock'],
   ['rules/eu/dsa.obl', 'category: legal_representative', 'legal_representative', 'obligateCategory'],
-  ['rules/eu/dsa.obl', '          and not service is very_large_online_platform', 'not', 'obligateLogic'],
+  ['rules/eu/dsa.obl', '    and not service is very_large_online_platform', 'not', 'obligateLogic'],
   ['rules/eu/enforcement.obl', 'penalty: up to 10_000_000 EUR', '10_000_000', 'obligateNumber'],
   ['rules/us/states/jurisdictions.obl', 'jurisdiction US-AL "Alabama" { part_of: US }', 'part_of', 'obligateField'],
   ['src/obligate/language/prelude.obl', '  type social_media', 'type', 'obligateBlock'],
