@@ -9,12 +9,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from obligate.determination.caches import Bounded, Memory, bounded
+from obligate.determination.caches import Memory, Nested
 from obligate.determination.catalogue import Catalogue, DutyInfo, Read
 from obligate.determination.period import Period, band
 from obligate.determination.place import Place
 from obligate.engine.evaluate import NEVER, Evaluator, Facts, Outcome
-from obligate.engine.rules import AGE
+from obligate.engine.forms import AGE
 from obligate.graph.jurisdictions import ParameterSetting
 from obligate.language import model as m
 
@@ -46,7 +46,7 @@ class Firing:
 
     held: list[tuple[DutyInfo, m.Hook]]  # the duties whose conditions hold, nearest hook
     dates: tuple[dt.date, ...]  # every date on which one of them changes standing
-    summaries: Bounded = field(default_factory=bounded)  # date slot -> (ids, categories)
+    summaries: Nested = field(default_factory=dict)  # date slot -> (ids, categories)
 
 
 @dataclass
@@ -55,7 +55,7 @@ class Class:
 
     candidates: list[Candidate]
     dates: tuple[dt.date, ...]  # every date on which a candidate's standing changes
-    views: Bounded = field(default_factory=bounded)  # (date slot, horizon slot) -> View
+    views: Nested = field(default_factory=dict)  # (date slot, horizon slot) -> View
 
 
 class Classes:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from obligate.determination import answer as out
-from obligate.determination.caches import Bounded, Memory, bounded
+from obligate.determination.caches import Memory, Nested
 from obligate.determination.making import make
 from obligate.engine.rules import Engine, safe
 from obligate.graph.jurisdictions import JurisdictionGraph, ParameterSetting
@@ -34,8 +34,8 @@ class Period:
     flat: dict[str, Any]
     thresholds: tuple[float, ...]  # every value the rules compare the user's age with
     open_duties: dict[bool, frozenset[str]] = field(default_factory=dict)
-    classes: Bounded = field(default_factory=bounded)  # Band -> Class
-    firings: Bounded = field(default_factory=bounded)  # Band -> Firing
+    classes: Nested = field(default_factory=dict)  # Band -> Class
+    firings: Nested = field(default_factory=dict)  # Band -> Firing
 
 
 class Periods:
