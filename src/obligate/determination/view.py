@@ -108,6 +108,11 @@ class Views:
         marks: bool,
     ) -> View:
         """The answer on one date, its duties sorted into sections."""
+        if not klass.candidates:
+            # No duty in question (most places, for most services): nothing to sort.
+            return View(
+                self.rulebase, list(place.reach), period.parameters_out, (), (), (), (), [], []
+            )
         found = sections(place, klass, date, horizon_end)
         conditional, suspended, upcoming = found.conditional, found.suspended, found.upcoming
         applied, displaced = self._displace(found.applied)
