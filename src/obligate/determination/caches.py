@@ -59,6 +59,15 @@ class Memory:
 
     def find(self, cache: Cache, key: Any, tally: Tally | None = None) -> Any:
         """The value kept for ``key``, or None; counted as a hit or a miss."""
+        if type(cache) is dict:
+            # A level below a place: one dictionary operation, atomic under the GIL
+            # (no value kept is None); the counts may miss a race, nothing else can.
+            value = cache.get(key)
+            if value is None:
+                (tally or self.classes).misses += 1
+            else:
+                (tally or self.classes).hits += 1
+            return value
         # ``in`` before the lookup: a missing key would cost two exceptions in cachetools.
         with self.lock:
             if key not in cache:
@@ -69,6 +78,9 @@ class Memory:
 
     def keep(self, cache: Cache, key: Any, value: Any) -> None:
         """Remember a value, forgetting the oldest when the cache is full."""
+        if type(cache) is dict:
+            cache[key] = value  # atomic under the GIL; nothing to forget
+            return
         with self.lock:
             cache[key] = value
 

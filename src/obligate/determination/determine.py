@@ -177,6 +177,7 @@ class Determiner:
             self._answers = bounded(ANSWER_CACHE_SIZE)
             self.places.forget()
         self.memory.reset()
+        self.periods.forget()
         self.engine.forget()
 
     def _view(self, service_key: str, query: Query, horizon_days: int) -> tuple[Place, View]:

@@ -9,20 +9,18 @@ with few share packed ones, and a query asserts only into the rulesets whose hoo
 carries. Each ruleset also holds the definition rules its duty rules join (and those these
 join in turn), since derived facts live in one ruleset's session.
 
-What a ruleset fires depends only on the attributes its rules read (and how the user's age
-compares with the ages they name), so a ruleset remembers what it fired by the fact cut
-down to those: a query from another member state of a union, or a new service that differs
-only in facts a small jurisdiction's rules do not read, fires nothing again there.
+(A ruleset could also remember what it fired by the fact cut down to what its rules read;
+on the peer workload, every query a new service, 2% of such lookups hit, so it does not.)
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from obligate.engine.forms import AGE, Alternative, literals
+from obligate.engine.forms import Alternative
 
 if TYPE_CHECKING:
     from obligate.engine.rules import RulePlan
@@ -31,48 +29,15 @@ if TYPE_CHECKING:
 OWN_RULESET = 64
 # Hooks that share are packed into rulesets of about this many duty rules.
 PACKED_RULES = 160
-# What one ruleset remembers (fired rules by the fact cut down to what it reads) before it
-# starts again empty.
-REMEMBERED = 20_000
 
 
 @dataclass
 class Partition:
-    """One ruleset: its rules, the hooks that make a query run it, what its rules read."""
+    """One ruleset: its rules, and the hooks that make a query run it."""
 
     name: str
     positions: list[int]  # definition rules first, then duty rules
     triggers: frozenset[str]  # hook attributes; empty: every query runs it
-    reads: tuple[str, ...]  # the attributes its rules read, sorted
-    age_constants: tuple[float, ...]
-    age_partners: tuple[str, ...]
-    remembered: dict[tuple[Any, ...], frozenset[int]] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self.read_set = frozenset(self.reads)
-
-    def cut(self, fact: Mapping[str, Any]) -> dict[str, Any]:
-        """The fact as this ruleset needs it: only the attributes its rules read (a fact
-        has a dozen attributes, a packed ruleset reads hundreds: walk the fact)."""
-        reads = self.read_set
-        return {a: v for a, v in fact.items() if a in reads}
-
-    def key(self, cut: Mapping[str, Any]) -> tuple[Any, ...]:
-        """The fact's class for this ruleset: its attributes, the age by its bands."""
-        age = cut.get(AGE)
-        rest = tuple(sorted((k, v) for k, v in cut.items() if k != AGE))
-        if age is None:
-            return (rest, None)
-        bands = [(age < t, age == t) for t in self.age_constants]
-        for attribute in self.age_partners:
-            other = cut.get(attribute)
-            bands.append((None, None) if other is None else (age < other, age == other))
-        return (rest, tuple(bands))
-
-    def remember(self, key: tuple[Any, ...], fired: frozenset[int]) -> None:
-        if len(self.remembered) >= REMEMBERED:
-            self.remembered.clear()
-        self.remembered[key] = fired
 
 
 def partitions(
@@ -98,8 +63,8 @@ def partitions(
         for start in range(0, len(positions), room):
             chunk = positions[start : start + room]
             every = list(dict.fromkeys([*needed_definitions(plan, chunk), *chunk]))
-            found.append(_partition(f"{name}-{len(found)}", plan, every, triggers))
-    return found or [_partition(f"{name}-0", plan, [], frozenset())]
+            found.append(Partition(f"{name}-{len(found)}", every, triggers))
+    return found or [Partition(f"{name}-0", [], frozenset())]
 
 
 def _packed(small: list[tuple[str, list[int]]]) -> list[tuple[frozenset[str], list[int]]]:
@@ -115,32 +80,6 @@ def _packed(small: list[tuple[str, list[int]]]) -> list[tuple[frozenset[str], li
     if positions:
         packed.append((frozenset(hooks), sorted(set(positions))))
     return packed
-
-
-def _partition(
-    name: str, plan: RulePlan, positions: list[int], triggers: frozenset[str]
-) -> Partition:
-    reads: set[str] = set()
-    constants: set[float] = set()
-    partners: set[str] = set()
-    for position in positions:
-        for literal in literals(plan.rules[position][1]):
-            if literal[0] == "attr":
-                reads.add(literal[1])
-                if literal[1] == AGE:
-                    constants.add(literal[3])
-            elif literal[0] == "pair":
-                reads.update((literal[1], literal[3]))
-                if AGE in (literal[1], literal[3]):
-                    partners.add(literal[3] if literal[1] == AGE else literal[1])
-    return Partition(
-        name,
-        positions,
-        triggers,
-        tuple(sorted(reads)),
-        tuple(sorted(constants)),
-        tuple(sorted(partners)),
-    )
 
 
 def hook_of(rule: Alternative) -> str | None:
