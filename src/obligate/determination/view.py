@@ -5,6 +5,8 @@ the law reaches the query, the conditions that hold, and the duty's standing."""
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -89,11 +91,18 @@ class Views:
     the path from a place to a jurisdiction, the line saying how the law reaches)."""
 
     def __init__(
-        self, graph: JurisdictionGraph, terms: TermIndex, rulebase: out.RulebaseOut
+        self,
+        graph: JurisdictionGraph,
+        terms: TermIndex,
+        rulebase: out.RulebaseOut,
+        dates: Mapping[str, tuple[dt.date, ...]],
     ) -> None:
         self.graph = graph
         self.terms = terms
         self.rulebase = rulebase
+        self.dates = dates  # duty id -> every date its standing or its terms change on
+        # (duty id, jurisdiction, slot among the duty's dates) -> its defined terms
+        self._terms: dict[tuple[str, str, int], list[out.TermOut]] = {}
         self._paths: dict[tuple[str, str], list[str]] = {}
         self._hook_lines: dict[tuple[str, str, str], str] = {}
         self._statics: dict[str, dict[str, Any]] = {}
@@ -125,7 +134,7 @@ class Views:
             hook = candidate.hook or candidate.info.hooks[0]
             # The defined terms the duty rests on, as the reaching law defines them that day
             # (term dates are among the duty's dates, so the whole slot reads the same terms).
-            extra["terms"] = self.terms.for_duty(candidate.info.duty, hook.jurisdiction, date)
+            extra["terms"] = self._duty_terms(candidate.info.duty, hook.jurisdiction, date)
             return self._entry(place, candidate, reading, date_text, kind, extra)
 
         duties = sorted_entries([entry(c, r, out.DutyOut) for c, r in applied], order)
@@ -155,6 +164,19 @@ class Views:
             conflicts=conflicts(duties),
             marked=any(e.marked for section in every for e in section),
         )
+
+    def forget(self) -> None:
+        self._terms = {}
+
+    def _duty_terms(self, duty: m.Duty, jurisdiction: str, date: dt.date) -> list[out.TermOut]:
+        """The terms a duty rests on: the same between two of the duty's dates (which hold
+        every date a definition enters or leaves force), so remembered per slot, not per
+        day as the term index does (every unseen query on a new day missed it)."""
+        key = (duty.id, jurisdiction, bisect_right(self.dates[duty.id], date))
+        found = self._terms.get(key)
+        if found is None:
+            found = self._terms[key] = self.terms.for_duty(duty, jurisdiction, date)
+        return list(found)
 
     def _displace(
         self, applied: list[tuple[Candidate, Reading]]
