@@ -81,7 +81,8 @@ class Determiner:
         self.periods = Periods(self.graph, self.places.flags, self.engine, self.memory)
         self.classes = Classes(catalogue, self.evaluator, self.memory, cache, verify)
         rulebase = out.RulebaseOut(version=self.version, rules=len(self.duties))
-        self.views = Views(self.graph, TermIndex(self.library, self.graph), rulebase)
+        dates = {d: tuple(sorted(found)) for d, found in catalogue.dates.items()}
+        self.views = Views(self.graph, TermIndex(self.library, self.graph), rulebase, dates)
 
     # ------------------------------------------------------------ facts
 
@@ -180,6 +181,8 @@ class Determiner:
             self._answers = bounded(ANSWER_CACHE_SIZE)
             self.places.forget()
         self.memory.reset()
+        self.periods.forget()
+        self.views.forget()
         self.engine.forget()
 
     def _view(self, service_key: str, query: Query, horizon_days: int) -> tuple[Place, View]:
