@@ -25,6 +25,7 @@ from obligate.graph.jurisdictions import JurisdictionGraph
 from obligate.language import model as m
 from obligate.language.compiler import Compiled, compile_paths
 from obligate.language.diagnostics import Diagnostic, RuleFileError, did_you_mean
+from obligate.language.release import Release, expand, releases
 
 ServiceLike = Service | Mapping[str, Any] | None
 UserLike = User | Mapping[str, Any]
@@ -39,9 +40,11 @@ class RuleBase:
         load_seconds: float = 0.0,
         cache: bool = True,
         verify: bool = False,
+        releases: Sequence[Release] = (),
     ) -> None:
         self.compiled = compiled
         self.load_seconds = load_seconds
+        self.releases = tuple(releases)  # each rule folder's release (library.toml)
         try:
             self._determiner = Determiner(compiled, cache=cache, verify=verify)
         except TooComplex as error:  # checks (E416) should have caught it first
@@ -149,11 +152,14 @@ def load(
 ) -> RuleBase:
     """Compile the rule files under ``paths``; raise ``RuleFileError`` listing every problem.
 
+    No paths: the rule library shipped with obligate. ``"@shipped"`` among the paths stands
+    for it too, so a folder of one's own can be layered on it: ``load("@shipped", "mine")``.
     ``use_cache`` reads a compiled library back from disk when its files are unchanged;
     ``answer_cache`` remembers answers (both are exact: they never change an answer).
     """
     started = time.perf_counter()
-    compiled = compile_paths(list(paths) if paths else ["rules"], use_cache=use_cache)
-    rulebase = RuleBase(compiled, cache=answer_cache)
+    folders = expand(paths)
+    compiled = compile_paths(folders, use_cache=use_cache)
+    rulebase = RuleBase(compiled, cache=answer_cache, releases=releases(folders))
     rulebase.load_seconds = time.perf_counter() - started
     return rulebase
