@@ -42,7 +42,8 @@ def read_back(path: Path) -> pd.DataFrame:
             out[name] = out[name].map(lambda v: None if v is None else list(v))
         out["rulebase_version"] = out["rulebase_version"].astype(object)
     out["error"] = out["error"].astype(object).where(out["error"].notna(), None)
-    out["age"] = pd.to_numeric(out["age"], errors="coerce")  # CSV's query columns are read, and kept, as text
+    # CSV's query columns are read, and kept, as text
+    out["age"] = pd.to_numeric(out["age"], errors="coerce")
     return out
 
 

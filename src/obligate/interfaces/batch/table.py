@@ -1,7 +1,6 @@
 """Answering a table of queries: rows grouped into answer classes, each class answered once
 and handed to its rows with vectorised takes (the package's docstring says more)."""
 
-
 from __future__ import annotations
 
 import datetime as dt
