@@ -1,7 +1,7 @@
 """The compile pipeline: rule-file text to a checked library, as a named list of stages.
 
     parse    text -> syntax trees (syntax.py)            per file
-    build    syntax trees -> model blocks (from_tree.py)  per file
+    build    syntax trees -> model blocks (builder/)      per file
     resolve  every name used is declared (resolve.py)     whole library
     checks   cycles, dates, types, dead conditions        whole library; needs resolved names
 
@@ -20,8 +20,10 @@ from dataclasses import dataclass, field
 from importlib import metadata, resources
 from pathlib import Path
 
+import platformdirs
+
 from obligate.language import model as m
-from obligate.language.build import parse_and_build
+from obligate.language.builder import parse_and_build
 from obligate.language.checks import check
 from obligate.language.diagnostics import Diagnostic, Diagnostics, RuleFileError
 from obligate.language.resolve import Library, gather, resolve
@@ -174,11 +176,12 @@ def compile_paths(paths: Sequence[str | os.PathLike[str]], *, use_cache: bool = 
 
 
 def cache_dir() -> Path:
+    """OBLIGATE_CACHE_DIR if set, else the platform's user cache folder (on Linux
+    $XDG_CACHE_HOME/obligate, by default ~/.cache/obligate)."""
     configured = os.environ.get("OBLIGATE_CACHE_DIR")
     if configured:
         return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "obligate"
+    return Path(platformdirs.user_cache_dir("obligate", appauthor=False))
 
 
 def _entry_name(version: str, paths: Sequence[str]) -> str:

@@ -1,6 +1,6 @@
 """``obligate serve``: the HTTP API and the web page over one live rule base.
 
-create_app(live, log)  the FastAPI application (routes in app.py)
+create_app(live, log)  the FastAPI application (app.py; its routes in routes/)
 serve(...)             load the rules, open the decision log, run uvicorn
 """
 

@@ -10,12 +10,14 @@ import sys
 import traceback
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+from starlette.types import Scope
 
 from obligate.determination.answer import RulebaseOut
 from obligate.determination.query import FieldError, QueryError
@@ -35,6 +37,16 @@ STATUS_OF: dict[ErrorCode, int] = {
     "payload_too_large": 413,
     "decision_log_unavailable": 503,
     "internal_error": 500,
+}
+# RFC 9457 4.2.1: with type about:blank, the title is the status code's phrase (RFC 9110's
+# names, which Python's http.HTTPStatus spells differently for 413 and 422 before 3.13).
+TITLE_OF: dict[int, str] = {
+    404: "Not Found",
+    405: "Method Not Allowed",
+    413: "Content Too Large",
+    422: "Unprocessable Content",
+    500: "Internal Server Error",
+    503: "Service Unavailable",
 }
 
 
@@ -69,11 +81,19 @@ def error_response(
     fields: Sequence[FieldProblem] = (),
     rulebase: RulebaseOut | None = None,
     headers: dict[str, str] | None = None,
+    *,
+    instance: str,
 ) -> Response:
+    """The envelope for ``code``, with the RFC 9457 members; ``instance`` is the path of the
+    request that failed."""
     status = STATUS_OF[code]
     body = ErrorResponse(
         error=ErrorBody(code=code, status=status, message=message, fields=list(fields)),
         rulebase=rulebase,
+        title=TITLE_OF[status],
+        status=status,
+        detail=message,
+        instance=instance,
     )
     all_headers = dict(headers or {})
     if rulebase is not None:
@@ -84,6 +104,11 @@ def error_response(
         media_type="application/json",
         headers=all_headers,
     )
+
+
+def instance_of(scope: Scope) -> str:
+    """RFC 9457 ``instance``: the request's path, percent-encoded (a URI reference)."""
+    return quote(scope.get("root_path", "") + scope["path"])
 
 
 def problem_of(error: FieldError) -> FieldProblem:
@@ -199,26 +224,40 @@ def install(
         assert isinstance(exc, RequestValidationError)
         model = body_models.get(request.url.path)
         code, problems = validation_problems(exc.errors(), model)
-        return error_response(code, _summary(problems), problems, rulebase_of())
+        return error_response(
+            code, _summary(problems), problems, rulebase_of(), instance=instance_of(request.scope)
+        )
 
-    async def on_query(_request: Request, exc: Exception) -> Response:
+    async def on_query(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, QueryError)
         problems = [problem_of(e) for e in exc.errors]
         return error_response(
-            query_error_code(exc.errors), _summary(problems), problems, rulebase_of()
+            query_error_code(exc.errors),
+            _summary(problems),
+            problems,
+            rulebase_of(),
+            instance=instance_of(request.scope),
         )
 
-    async def on_not_found(_request: Request, exc: Exception) -> Response:
+    async def on_not_found(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, NotFound)
-        return error_response("not_found", exc.problem.message, [exc.problem], rulebase_of())
+        return error_response(
+            "not_found",
+            exc.problem.message,
+            [exc.problem],
+            rulebase_of(),
+            instance=instance_of(request.scope),
+        )
 
     async def on_http(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
+        where = instance_of(request.scope)
         if exc.status_code == 405:
             return error_response(
                 "method_not_allowed",
                 f"{request.method} is not allowed on {request.url.path}",
                 rulebase=rulebase_of(),
+                instance=where,
                 headers=dict(exc.headers or {}),
             )
         if exc.status_code == 404:
@@ -226,18 +265,35 @@ def install(
                 "not_found",
                 f"no such resource: {request.url.path}; the API is described at /openapi.json",
                 rulebase=rulebase_of(),
+                instance=where,
             )
         if exc.status_code == 413:
-            return error_response("payload_too_large", str(exc.detail), rulebase=rulebase_of())
+            return error_response(
+                "payload_too_large",
+                str(exc.detail),
+                rulebase=rulebase_of(),
+                instance=where,
+            )
         if 400 <= exc.status_code < 500:
-            return error_response("invalid_body", str(exc.detail), rulebase=rulebase_of())
-        return error_response("internal_error", "internal error", rulebase=rulebase_of())
+            return error_response(
+                "invalid_body",
+                str(exc.detail),
+                rulebase=rulebase_of(),
+                instance=where,
+            )
+        return error_response(
+            "internal_error",
+            "internal error",
+            rulebase=rulebase_of(),
+            instance=where,
+        )
 
-    async def on_log(_request: Request, exc: Exception) -> Response:
+    async def on_log(request: Request, exc: Exception) -> Response:
         return error_response(
             "decision_log_unavailable",
             "the answer could not be recorded in the decision log, so it is withheld; try again",
             rulebase=rulebase_of(),
+            instance=instance_of(request.scope),
         )
 
     async def on_bug(request: Request, exc: Exception) -> Response:
@@ -247,6 +303,7 @@ def install(
             "internal_error",
             "internal error in obligate (a bug, not a problem with the request)",
             rulebase=rulebase_of(),
+            instance=instance_of(request.scope),
         )
 
     app.add_exception_handler(RequestValidationError, on_validation)

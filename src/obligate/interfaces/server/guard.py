@@ -13,7 +13,7 @@ from fastapi.routing import APIRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from obligate.determination.answer import RulebaseOut
-from obligate.interfaces.server.errors import VERSION_HEADER, error_response
+from obligate.interfaces.server.errors import VERSION_HEADER, error_response, instance_of
 
 MAX_BODY_BYTES = 1_000_000
 
@@ -79,6 +79,7 @@ class GuardMiddleware:
             rulebase=self.rulebase_of(),
             # The rest of the body is not read: close the connection rather than drain it.
             headers={"connection": "close"},
+            instance=instance_of(scope),
         )
         await response(scope, receive, send)
 

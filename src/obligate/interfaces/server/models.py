@@ -340,7 +340,18 @@ class ErrorBody(_Answer):
 
 
 class ErrorResponse(_Answer):
-    """Every error has this shape; ``error.code`` is one of a closed set."""
+    """Every error has this shape; ``error.code`` is one of a closed set. ``type``, ``title``,
+    ``status``, ``detail`` and ``instance`` are the members of an RFC 9457 problem details
+    object, added beside ``error`` (which stays the contract) for clients that read those."""
 
     error: ErrorBody
     rulebase: RulebaseOut | None = None
+    type: str = Field(
+        default="about:blank",
+        description="RFC 9457 problem type: about:blank, so the status code says what kind of "
+        "problem it is; error.code says which one",
+    )
+    title: str = Field(description="RFC 9457: the HTTP status phrase, e.g. Unprocessable Content")
+    status: int = Field(description="RFC 9457: the HTTP status code (the same as error.status)")
+    detail: str = Field(description="RFC 9457: what went wrong (the same as error.message)")
+    instance: str = Field(description="RFC 9457: the path of the request that failed")

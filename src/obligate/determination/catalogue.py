@@ -1,0 +1,173 @@
+"""The duties of a rule base, indexed for determination: each duty's hooks, timeline and
+condition, the rules durable-rules runs for them, and the indexes the steps look duties up by
+(by hook, by engine rule, by the facts a condition reads, by the dates a duty changes on)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from obligate.determination.period import term_dates, timeline_dates
+from obligate.engine.rules import Engine, Normaliser, RulePlan, conjoin, safe
+from obligate.graph.timeline import Timeline
+from obligate.language import model as m
+from obligate.language.compiler import Compiled
+
+Read = tuple[str, str, str | None]  # (subject, name, key) of a fact or ("param", name, None)
+
+
+@dataclass(frozen=True)
+class DutyInfo:
+    duty: m.Duty
+    instrument: m.Instrument | None
+    timeline: Timeline
+    hooks: tuple[m.Hook, ...]
+    scope: str
+    positions: tuple[int, ...]
+    condition: m.Condition | None
+
+
+class Catalogue:
+    """Every duty of a compiled rule base, with the engine that fires their rules."""
+
+    def __init__(self, compiled: Compiled) -> None:
+        library = compiled.library
+        self.library = library
+        self.version = compiled.version
+        self.duties = {
+            d.id: self._info(d) for d in sorted(library.duties.values(), key=lambda d: d.id)
+        }
+        self.reads = {d: self._reads(info.condition) for d, info in self.duties.items()}
+        self.plan, duty_rules = self._plan()
+        self.engine = Engine.shared(f"obligate-{self.version}", self.plan, duty_rules)
+        self.by_hook: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for info in self.duties.values():
+            for hook in info.hooks:
+                self.by_hook[(hook.kind, hook.jurisdiction)].append(info.duty.id)
+        self.by_position: dict[int, list[str]] = defaultdict(list)
+        for duty_id, info in self.duties.items():
+            for position in info.positions:
+                self.by_position[position].append(duty_id)
+        self.by_read: dict[Read, list[str]] = defaultdict(list)
+        for duty_id, reads in self.reads.items():
+            for read in reads:
+                self.by_read[read].append(duty_id)
+        self.established_duties = sorted(
+            {
+                d
+                for (kind, _code), ids in self.by_hook.items()
+                if kind == "established_in"
+                for d in ids
+            }
+        )
+        shared_dates = term_dates(library)
+        self.dates: dict[str, set[dt.date]] = {
+            d: timeline_dates(info.timeline) | shared_dates for d, info in self.duties.items()
+        }
+
+    def _info(self, duty: m.Duty) -> DutyInfo:
+        instrument = self.library.instruments.get(duty.cites.instrument) if duty.cites else None
+        hooks = duty.applies_to
+        if not hooks and instrument and instrument.jurisdiction:
+            hooks = (m.Hook(span=duty.span, kind="users_in", jurisdiction=instrument.jurisdiction),)
+        condition = _combined(duty)
+        reads_age = any(
+            isinstance(leaf, m.Compare)
+            and any(
+                isinstance(o, m.FactRef) and o.subject == "user" and o.name == "age"
+                for o in (leaf.left, leaf.right)
+            )
+            for leaf in leaves(condition)
+        )
+        return DutyInfo(
+            duty,
+            instrument,
+            Timeline.of(duty, instrument),
+            hooks,
+            "user" if reads_age else "service",
+            (),
+            condition,
+        )
+
+    def _plan(self) -> tuple[RulePlan, list[int]]:
+        normaliser = Normaliser(self.library)
+        plan = RulePlan()
+        for name, definition in sorted(self.library.definitions.items()):
+            for positive in (True, False):
+                for rule in normaliser.alternatives(definition.when, positive):
+                    position = plan.add(rule)
+                    plan.definition_rules.setdefault(position, []).append((name, positive))
+        duty_rules: list[int] = []
+        for duty_id, info in self.duties.items():
+            positions: list[int] = []
+            for derived, expression in normaliser.alternatives(info.condition):
+                for hook in info.hooks:
+                    flag = ("lit", ("attr", _hook_attribute(hook), "==", True))
+                    positions.append(plan.add((derived, conjoin((expression, flag)))))
+            duty_rules.extend(positions)
+            self.duties[duty_id] = DutyInfo(
+                info.duty,
+                info.instrument,
+                info.timeline,
+                info.hooks,
+                info.scope,
+                tuple(sorted(set(positions))),
+                info.condition,
+            )
+        return plan, duty_rules
+
+    def _reads(self, condition: m.Condition | None) -> frozenset[Read]:
+        """Every fact and parameter a condition reads, through its definitions."""
+        found: set[Read] = set()
+        for leaf in leaves(condition):
+            if isinstance(leaf, m.IsA) and leaf.name in self.library.definitions:
+                found |= self._reads(self.library.definitions[leaf.name].when)
+            elif isinstance(leaf, m.IsA):
+                found.add(("service", "types", None))
+            elif isinstance(leaf, m.HasFeature):
+                found.add(("service", "features", None))
+            elif isinstance(leaf, (m.Truth, m.Member)):
+                found.add((leaf.fact.subject, leaf.fact.name, leaf.fact.key))
+            elif isinstance(leaf, m.Compare):
+                for operand in (leaf.left, leaf.right):
+                    if isinstance(operand, m.FactRef):
+                        found.add((operand.subject, operand.name, operand.key))
+                    elif isinstance(operand, m.ParamRef):
+                        found.add(("param", operand.name, None))
+        return frozenset(found)
+
+
+def _combined(duty: m.Duty) -> m.Condition | None:
+    """``when and not unless``: the condition under which the duty binds."""
+    parts: list[m.Condition] = []
+    if duty.when is not None:
+        parts.append(duty.when)
+    if duty.unless is not None:
+        parts.append(m.Not.model_construct(span=duty.unless.span, item=duty.unless))
+    if not parts:
+        return None
+    if len(parts) == 1:
+        return parts[0]
+    return m.AllOf.model_construct(span=duty.span, items=tuple(parts))
+
+
+def leaves(condition: m.Condition | None) -> list[m.Condition]:
+    """The leaves of a condition, left to right (``resolve.walk``, without the isinstance
+    checks that make walking ten thousand conditions slow)."""
+    found: list[m.Condition] = []
+    stack = [condition] if condition is not None else []
+    while stack:
+        node = stack.pop()
+        if node.kind in ("all", "any"):
+            stack.extend(reversed(node.items))
+        elif node.kind == "not":
+            stack.append(node.item)
+        else:
+            found.append(node)
+    return found
+
+
+def _hook_attribute(hook: m.Hook) -> str:
+    prefix = "r" if hook.kind == "users_in" else "e"
+    return f"{prefix}_{safe(hook.jurisdiction)}"

@@ -1,0 +1,258 @@
+"""The class step: a period and an age band. durable-rules fires the rules of the duties;
+the duties in question (those it fired, and those whose condition reads a fact the query
+left out) are explained by the three-valued evaluator, which must agree with the engine."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from obligate.determination.caches import Bounded, Memory, bounded
+from obligate.determination.catalogue import Catalogue, DutyInfo, Read
+from obligate.determination.period import Period, band
+from obligate.determination.place import Place
+from obligate.engine.evaluate import NEVER, Evaluator, Facts, Outcome
+from obligate.engine.rules import AGE
+from obligate.graph.jurisdictions import ParameterSetting
+from obligate.language import model as m
+
+# Marks left in the reasons of a cached answer, filled in per query. Rule files are text and
+# cannot hold a NUL character, so a mark never collides with a rule's own words.
+AGE_MARK = "\x00age\x00"
+DATE_MARK = "\x00date\x00"
+USER_AGE = "user.age"
+_AGE_SHOWN_AS_MARK = {USER_AGE: AGE_MARK}
+
+
+class InternalError(RuntimeError):
+    """The engine and the evaluator disagree: a bug in obligate, never in the query."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A duty in reach, explained on the known facts (the date is read later)."""
+
+    info: DutyInfo
+    hook: m.Hook | None  # the hook that reached the query (None: unknown)
+    when: Outcome
+    unless: Outcome
+
+
+@dataclass
+class Firing:
+    """A period and an age band, only as far as which duties apply (batch.py)."""
+
+    held: list[tuple[DutyInfo, m.Hook]]  # the duties whose conditions hold, nearest hook
+    dates: tuple[dt.date, ...]  # every date on which one of them changes standing
+    summaries: Bounded = field(default_factory=bounded)  # date slot -> (ids, categories)
+
+
+@dataclass
+class Class:
+    """A period and an age band: the duties in question, explained."""
+
+    candidates: list[Candidate]
+    dates: tuple[dt.date, ...]  # every date on which a candidate's standing changes
+    views: Bounded = field(default_factory=bounded)  # (date slot, horizon slot) -> View
+
+
+class Classes:
+    """Fires the rules for an age band and explains the duties in question."""
+
+    def __init__(
+        self, catalogue: Catalogue, evaluator: Evaluator, memory: Memory, cache: bool, verify: bool
+    ) -> None:
+        self.catalogue = catalogue
+        self.duties = catalogue.duties
+        self.engine = catalogue.engine
+        self.evaluator = evaluator
+        self.memory = memory
+        self.cache = cache
+        # verify: evaluate every duty in reach and check the engine against the evaluator
+        # (tests); otherwise a duty the engine did not fire, on known facts, is skipped.
+        self.verify = verify
+
+    def class_of(self, place: Place, period: Period, age: int | None) -> tuple[Class, bool]:
+        """The class of an age band, and whether it was built just now."""
+        key = band(period.thresholds, age)
+        klass: Class | None = self.memory.find(period.classes, key)
+        if klass is not None:
+            return klass, False
+        klass = self.build(place, period, age, marks=True)
+        self.memory.keep(period.classes, key, klass)
+        return klass, True
+
+    def _flat(self, period: Period, age: int | None) -> dict[str, Any]:
+        flat = dict(period.flat)
+        if age is not None and AGE in self.catalogue.plan.attributes:
+            flat[AGE] = age
+        return flat
+
+    def firing(self, place: Place, period: Period, age: int | None) -> Firing:
+        """The duties whose conditions hold on the known facts, as durable-rules finds them:
+        what applies needs no more than these, their hooks and their timelines."""
+        flat = self._flat(period, age)
+        fired = self.engine.fire(flat) if self.cache else self.engine.fire_uncached(flat)
+        held: list[tuple[DutyInfo, m.Hook]] = []
+        dates: set[dt.date] = set()
+        by_position = self.catalogue.by_position
+        for duty_id in sorted({d for p in fired for d in by_position.get(p, ())}):
+            info = self.duties[duty_id]
+            hook = nearest_hook(info, place.hook_rank)
+            if hook is not None:  # a rule fires only through a hook that reaches the query
+                held.append((info, hook))
+                dates.update(self.catalogue.dates[duty_id])
+        return Firing(held, tuple(sorted(dates)))
+
+    def build(self, place: Place, period: Period, age: int | None, marks: bool) -> Class:
+        """Fire the rules for one age band and explain every duty in question."""
+        flat = self._flat(period, age)
+        user: dict[str, Any] = {"location": place.location}
+        if age is not None:
+            user = {"age": age, "location": place.location}
+        facts = Facts(
+            place.service,
+            user,
+            period.parameters,
+            place.established_reach,
+            shown=_AGE_SHOWN_AS_MARK if marks else {},
+        )
+        if self.cache:
+            fired = self.engine.fire(flat)
+        else:
+            fired = self.engine.fire_uncached(flat)
+        if self.verify or not self.cache:
+            chosen = self._every_duty_in_reach(place, facts, fired)
+        else:
+            chosen = self._duties_in_question(place, period, age is not None, fired)
+        candidates = [self._evaluate(info, hook, facts, fired) for info, hook in chosen]
+        dates: set[dt.date] = set()
+        for candidate in candidates:
+            dates.update(self.catalogue.dates[candidate.info.duty.id])
+        return Class(candidates, tuple(sorted(dates)))
+
+    def _duties_in_question(
+        self, place: Place, period: Period, age_known: bool, fired: frozenset[int]
+    ) -> list[tuple[DutyInfo, m.Hook | None]]:
+        """The duties the engine fired, those whose condition reads a fact the query left
+        out, and (where the query does not say where the service is established) those
+        bound to where a service is established: each with the nearest hook that reaches
+        the query. Every other duty in reach does not apply, whatever the date."""
+        open_duties = period.open_duties.get(age_known)
+        if open_duties is None:
+            open_duties = self._open_duties(place, period, age_known)
+            period.open_duties[age_known] = open_duties
+        ids = set(open_duties)
+        for position in fired:
+            ids.update(self.catalogue.by_position.get(position, ()))
+        chosen: dict[str, m.Hook | None] = {}
+        for duty_id in ids:
+            hook = nearest_hook(self.duties[duty_id], place.hook_rank)
+            if hook is not None:
+                chosen[duty_id] = hook
+        if place.established_reach is None:
+            for duty_id in self.catalogue.established_duties:
+                chosen.setdefault(duty_id, None)
+        return [(self.duties[d], chosen[d]) for d in sorted(chosen)]
+
+    def _open_duties(self, place: Place, period: Period, age_known: bool) -> frozenset[str]:
+        """The duties in reach whose condition reads a fact the query does not give."""
+        found: set[str] = set()
+        for read, duty_ids in self.catalogue.by_read.items():
+            if not known(read, place.service, age_known, period.parameters):
+                found.update(duty_ids)
+        if len(found) > len(place.hook_rank):
+            by_hook = self.catalogue.by_hook
+            reachable = {d for key in place.hook_rank for d in by_hook.get(key, ())}
+            found &= reachable
+        return frozenset(found)
+
+    def _every_duty_in_reach(
+        self, place: Place, facts: Facts, fired: frozenset[int]
+    ) -> list[tuple[DutyInfo, m.Hook | None]]:
+        """The reference selection: walk every duty whose hook may reach the query."""
+        by_hook = self.catalogue.by_hook
+        found: dict[str, m.Hook | None] = {}
+        hooks: list[tuple[str, str]] = [("users_in", code) for code in place.reach]
+        if facts.established_reach is None:
+            hooks.extend(k for k in by_hook if k[0] == "established_in")
+        else:
+            hooks.extend(("established_in", code) for code in sorted(facts.established_reach))
+        for key in hooks:
+            for duty_id in by_hook.get(key, ()):
+                if duty_id in found and found[duty_id] is not None:
+                    continue
+                info = self.duties[duty_id]
+                hook = next(h for h in info.hooks if (h.kind, h.jurisdiction) == key)
+                known_hook = (
+                    hook if (key[0] == "users_in" or facts.established_reach is not None) else None
+                )
+                if (
+                    not self.verify
+                    and known_hook is not None
+                    and not any(p in fired for p in info.positions)
+                    and self._all_known(info, facts)
+                ):
+                    continue  # the engine says no and nothing it reads is unknown
+                found[duty_id] = known_hook
+        return [(self.duties[d], found[d]) for d in sorted(found)]
+
+    def _all_known(self, info: DutyInfo, facts: Facts) -> bool:
+        age_known = facts.user.get("age") is not None
+        return all(
+            known(read, facts.service, age_known, facts.parameters)
+            for read in self.catalogue.reads[info.duty.id]
+        )
+
+    def _evaluate(
+        self, info: DutyInfo, hook: m.Hook | None, facts: Facts, fired: frozenset[int]
+    ) -> Candidate:
+        when = self.evaluator.evaluate(info.duty.when, facts)
+        unless = self.evaluator.evaluate(info.duty.unless, facts) if info.duty.unless else NEVER
+        holds = when.value is True and unless.value is False and hook is not None
+        engine_holds = any(p in fired for p in info.positions)
+        if holds != engine_holds:
+            raise InternalError(
+                f"engine and evaluator disagree on {info.duty.id}: "
+                f"engine {engine_holds}, evaluator {holds}"
+            )
+        return Candidate(info, hook, when, unless)
+
+
+def known(
+    read: Read,
+    service: Mapping[str, Any],
+    age_known: bool,
+    parameters: Mapping[str, ParameterSetting],
+) -> bool:
+    subject, name, key = read
+    if subject == "param":
+        return name in parameters
+    if subject == "user":
+        return name != "age" or age_known
+    value = service.get(name)
+    return value is not None and (key is None or key in value)
+
+
+def nearest_hook(info: DutyInfo, rank: Mapping[tuple[str, str], int]) -> m.Hook | None:
+    best: m.Hook | None = None
+    best_rank = len(rank)
+    for hook in info.hooks:
+        position = rank.get((hook.kind, hook.jurisdiction))
+        if position is not None and position < best_rank:
+            best, best_rank = hook, position
+    return best
+
+
+def open_facts(candidate: Candidate) -> list[str] | None:
+    """None when the duty cannot apply; otherwise the facts it still depends on."""
+    if candidate.when.value is False or candidate.unless.value is True:
+        return None
+    found = set(candidate.when.unknown) if candidate.when.value is None else set()
+    if candidate.unless.value is None:
+        found |= candidate.unless.unknown
+    if candidate.hook is None:
+        found.add("service.established_in")
+    return sorted(found)

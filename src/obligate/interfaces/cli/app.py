@@ -1,0 +1,87 @@
+"""The typer application and what every command shares: the common options, reading the
+rules and the service facts, and failing with an exit code.
+
+Exit codes: 0 success; 1 rule-file errors or failing cases; 2 a bad query or bad arguments.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+import yaml
+
+from obligate.determination.rulebase import RuleBase, load
+from obligate.language.diagnostics import RuleFileError, render_all
+
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    help="Which child-online-protection duties apply, where, from when, and why.",
+)
+
+RulesOption = Annotated[list[Path], typer.Option("--rules", help="rule files or folders")]
+ServiceOption = Annotated[Path | None, typer.Option("--service", help="service facts (YAML)")]
+AgeOption = Annotated[int | None, typer.Option("--age", help="the user's age in whole years")]
+LocationOption = Annotated[str, typer.Option("--location", help="jurisdiction code, e.g. DE")]
+DateOption = Annotated[str, typer.Option("--date", help="YYYY-MM-DD")]
+MarketsOption = Annotated[str, typer.Option("--markets", help="comma-separated, e.g. DE,FR,GB")]
+
+
+@app.callback()
+def _root() -> None:
+    """obligate: child-online-protection duties as rule files, answered with citations."""
+
+
+def fail(message: str, code: int) -> typer.Exit:
+    """Print ``message`` to stderr; the caller raises the returned exit."""
+    typer.echo(message, err=True)
+    return typer.Exit(code)
+
+
+def load_rules(paths: Sequence[Path]) -> RuleBase:
+    try:
+        return load(*paths)
+    except RuleFileError as error:
+        typer.echo(render_all(error.diagnostics, error.sources), err=True)
+        raise typer.Exit(1) from None
+
+
+def service_facts(path: Path | None) -> dict[str, Any]:
+    if path is None:
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise fail(f"--service: cannot read {path}: {exc}", 2) from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise fail(f"--service: {path} must hold a mapping of service facts", 2)
+    return data
+
+
+def user_facts(age: int | None, location: str) -> dict[str, Any]:
+    return {"location": location} | ({"age": age} if age is not None else {})
+
+
+def parse_day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise fail(f"--date: {text!r} is not a date; accepted: YYYY-MM-DD", 2) from None
+
+
+def market_list(text: str) -> list[str]:
+    return [m.strip() for m in text.split(",") if m.strip()]
+
+
+def emit(text: str, out: Path | None) -> None:
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")

@@ -1,0 +1,230 @@
+"""Commands across markets and versions: compare markets, the strictest common baseline, a
+launch checklist, what changed between two rule sets, defined terms, and who enforces what."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from obligate.determination import casebook
+from obligate.determination.query import QueryError
+from obligate.interfaces.cli.app import (
+    DateOption,
+    MarketsOption,
+    RulesOption,
+    ServiceOption,
+    emit,
+    fail,
+    load_rules,
+    market_list,
+    service_facts,
+)
+
+
+def compare(
+    markets: MarketsOption,
+    date: DateOption,
+    rules: RulesOption = [Path("rules")],  # noqa: B006 - typer reads the default
+    service: ServiceOption = None,
+    ages: Annotated[str | None, typer.Option("--ages", help="age range, e.g. 8-17")] = None,
+    categories: Annotated[
+        str | None, typer.Option("--categories", help="only these, comma-separated")
+    ] = None,
+    output: Annotated[str, typer.Option("--format", help="table, json, md, html, csv")] = "table",
+    out: Annotated[Path | None, typer.Option("--out", help="write to this file")] = None,
+) -> None:
+    """Categories × markets: which duties each market's law imposes, side by side."""
+    from obligate.harmonise import harmonize
+    from obligate.reports import harmonise as harmonize_report
+
+    renderers = {
+        "table": harmonize_report.compare_table,
+        "md": harmonize_report.compare_markdown,
+        "html": harmonize_report.compare_html,
+        "csv": harmonize_report.compare_csv,
+    }
+    if output not in (*renderers, "json"):
+        raise fail(f"--format: unknown format {output!r}; accepted: table, json, md, html, csv", 2)
+    rulebase = load_rules(rules)
+    try:
+        comparison = harmonize.compare(
+            rulebase,
+            service_facts(service),
+            market_list(markets),
+            date,
+            ages,
+            market_list(categories) if categories else None,
+        )
+    except QueryError as error:
+        raise fail(str(error), 2) from None
+    emit(comparison.to_json() + "\n" if output == "json" else renderers[output](comparison), out)
+
+
+def baseline(
+    markets: MarketsOption,
+    date: DateOption,
+    rules: RulesOption = [Path("rules")],  # noqa: B006
+    service: ServiceOption = None,
+    ages: Annotated[str | None, typer.Option("--ages", help="age range, e.g. 8-17")] = None,
+    output: Annotated[str, typer.Option("--format", help="table, json, md, html, csv")] = "table",
+    out: Annotated[Path | None, typer.Option("--out", help="write to this file")] = None,
+) -> None:
+    """The strictest common reading across markets, its conflicts and divergence."""
+    from obligate.harmonise import harmonize
+    from obligate.reports import harmonise as harmonize_report
+
+    if output not in ("table", "json", "md", "html", "csv"):
+        raise fail(f"--format: unknown format {output!r}; accepted: table, json, md, html, csv", 2)
+    rulebase = load_rules(rules)
+    try:
+        comparison = harmonize.compare(
+            rulebase, service_facts(service), market_list(markets), date, ages
+        )
+    except QueryError as error:
+        raise fail(str(error), 2) from None
+    result = harmonize.baseline(comparison, rulebase)
+    spread = harmonize.divergence(comparison)
+    if output == "json":
+        payload = json.loads(result.to_json())
+        payload["divergence"] = [d.model_dump() for d in spread]
+        emit(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", out)
+    elif output == "csv":
+        emit(harmonize_report.baseline_csv(result), out)
+    else:
+        render = {
+            "table": harmonize_report.baseline_text,
+            "md": harmonize_report.baseline_markdown,
+            "html": harmonize_report.baseline_html,
+        }[output]
+        emit(render(result, spread), out)
+
+
+def checklist(
+    markets: MarketsOption,
+    launch_date: Annotated[str, typer.Option("--launch-date", help="YYYY-MM-DD")],
+    rules: RulesOption = [Path("rules")],  # noqa: B006
+    service: ServiceOption = None,
+    ages: Annotated[str | None, typer.Option("--ages", help="age range, e.g. 0-17")] = None,
+    output: Annotated[str, typer.Option("--format", help="md, html, csv or json")] = "md",
+    out: Annotated[Path | None, typer.Option("--out", help="write to this file")] = None,
+    sort: Annotated[
+        str, typer.Option("--sort", help="category, or exposure (highest penalties first)")
+    ] = "category",
+) -> None:
+    """One item per duty to meet by launch, grouped by category, with the year ahead."""
+    from obligate.harmonise import harmonize
+    from obligate.reports import harmonise as harmonize_report
+
+    renderers = {
+        "md": harmonize_report.checklist_markdown,
+        "html": harmonize_report.checklist_html,
+        "csv": harmonize_report.checklist_csv,
+    }
+    if output not in (*renderers, "json"):
+        raise fail(f"--format: unknown format {output!r}; accepted: md, html, csv, json", 2)
+    rulebase = load_rules(rules)
+    try:
+        if sort not in ("category", "exposure"):
+            raise fail(f"--sort: unknown order {sort!r}; accepted: category, exposure", 2)
+        result = harmonize.checklist(
+            rulebase,
+            service_facts(service),
+            market_list(markets),
+            launch_date,
+            ages,
+            "exposure" if sort == "exposure" else "category",
+        )
+    except QueryError as error:
+        raise fail(str(error), 2) from None
+    emit(result.to_json() + "\n" if output == "json" else renderers[output](result), out)
+
+
+def diff(
+    old: Annotated[str, typer.Argument(help="old rules: a folder, or FOLDER@GIT-REVISION")],
+    new: Annotated[str, typer.Argument(help="new rules: a folder, or FOLDER@GIT-REVISION")],
+    cases: Annotated[
+        list[Path] | None, typer.Option("--casebook", help="casebook to re-run on both")
+    ] = None,
+    output: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+) -> None:
+    """Duties added, removed and changed, and the casebook answers that move."""
+    from obligate.harmonise import diff as rule_diff
+
+    with rule_diff.temporary_workdir() as work:
+        try:
+            old_path = rule_diff.checkout(old, Path(work))
+            new_path = rule_diff.checkout(new, Path(work))
+        except rule_diff.DiffError as error:
+            raise fail(f"diff: {error}", 2) from None
+        old_rules, new_rules = load_rules([old_path]), load_rules([new_path])
+        try:
+            loaded = (
+                casebook.load_cases(cases or [Path("casebook")])
+                if (cases or Path("casebook").is_dir())
+                else []
+            )
+        except casebook.CasebookError as error:
+            raise fail(f"casebook error:\n{error}", 1) from None
+        result = rule_diff.diff(old_rules, new_rules, loaded)
+    typer.echo(result.to_json() if output == "json" else rule_diff.diff_text(result), nl=False)
+
+
+def glossary(
+    term: Annotated[
+        str | None, typer.Argument(help="a defined term, e.g. child (default: every term)")
+    ] = None,
+    markets: Annotated[
+        str | None,
+        typer.Option("--markets", help="comma-separated, e.g. EU,GB,US (default: all)"),
+    ] = None,
+    date: Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD (default: today)")] = None,
+    rules: RulesOption = [Path("rules")],  # noqa: B006
+    output: Annotated[str, typer.Option("--format", help="table, json, md, html, csv")] = "table",
+    out: Annotated[Path | None, typer.Option("--out", help="write to this file")] = None,
+) -> None:
+    """Each defined term, market by market: the law's words, citation and attributes, and
+    where the markets differ."""
+    from obligate.reports import glossary as glossary_report
+
+    if output not in glossary_report.FORMATS:
+        accepted = ", ".join(glossary_report.FORMATS)
+        raise fail(f"--format: unknown format {output!r}; accepted: {accepted}", 2)
+    rulebase = load_rules(rules)
+    try:
+        result = rulebase.glossary(
+            [term] if term else None, market_list(markets) if markets else None, date
+        )
+    except QueryError as error:
+        raise fail(str(error), 2) from None
+    emit(glossary_report.render(result, output), out)
+
+
+def enforcement(
+    instrument: Annotated[
+        str | None, typer.Argument(help="an instrument id (default: every instrument)")
+    ] = None,
+    rules: RulesOption = [Path("rules")],  # noqa: B006
+    output: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+) -> None:
+    """Who enforces each instrument and its penalty ceilings, highest exposure first."""
+    from obligate.determination import enforcement as enforcement_data
+
+    if output not in ("table", "json"):
+        raise fail(f"--format: unknown format {output!r}; accepted: table, json", 2)
+    rulebase = load_rules(rules)
+    try:
+        rows = (
+            [rulebase.enforcement(instrument)]
+            if instrument
+            else enforcement_data.enforcement_table(rulebase)
+        )
+    except QueryError as error:
+        raise fail(str(error), 2) from None
+    if output == "json":
+        typer.echo(json.dumps([r.model_dump(mode="json") for r in rows], indent=2))
+        return
+    for row in rows:
+        typer.echo(f"{row.instrument}: {row.summary}")

@@ -1,0 +1,152 @@
+"""Commands for running obligate as a service: serve the HTTP API and the web page, and
+read back the decision log it keeps (``obligate log list|export``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from obligate.interfaces.cli.app import RulesOption, fail
+from obligate.language.diagnostics import RuleFileError, render_all
+
+DEFAULT_DECISION_LOG = "obligate-decisions.sqlite3"
+DecisionLogOption = Annotated[
+    str,
+    typer.Option(
+        "--decision-log",
+        help="SQLite file, or a postgresql://user@host:port/db DSN",
+    ),
+]
+
+
+def serve(
+    rules: RulesOption = [Path("rules")],  # noqa: B006 - typer reads the default
+    host: Annotated[str, typer.Option("--host", help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="port to listen on")] = 8000,
+    watch: Annotated[
+        bool, typer.Option("--watch", help="reload the rules when their files change")
+    ] = False,
+    decision_log: DecisionLogOption = DEFAULT_DECISION_LOG,
+    no_decision_log: Annotated[
+        bool, typer.Option("--no-decision-log", help="record nothing")
+    ] = False,
+    access_log: Annotated[bool, typer.Option("--access-log", help="log every request")] = False,
+) -> None:
+    """Serve the HTTP API (/v1/..., /openapi.json) and the web page (/) until interrupted."""
+    from obligate.interfaces.decision_log import DecisionLogError
+    from obligate.interfaces.server import serve as run_server
+
+    if not 0 < port < 65536:
+        raise fail(f"--port: {port} is not a port; accepted: 1 to 65535", 2)
+    try:
+        run_server(
+            rules,
+            host=host,
+            port=port,
+            watch=watch,
+            decision_log=None if no_decision_log else decision_log,
+            access_log=access_log,
+        )
+    except RuleFileError as error:
+        typer.echo(render_all(error.diagnostics, error.sources), err=True)
+        raise typer.Exit(1) from None
+    except DecisionLogError as error:
+        raise fail(f"--decision-log: {error}", 2) from None
+
+
+log_app = typer.Typer(
+    no_args_is_help=True, help="List and export the decision log (answered determinations)."
+)
+
+
+def _records(
+    decision_log: str,
+    since: str | None,
+    until: str | None,
+    duty: str | None,
+    limit: int | None,
+    newest_first: bool,
+) -> list[Any]:
+    from obligate.interfaces import decision_log as dl
+
+    try:
+        selection = dl.Selection(
+            since=dl.parse_moment(since, "--since") if since else None,
+            until=dl.parse_moment(until, "--until") if until else None,
+            duty=duty,
+            limit=limit,
+            newest_first=newest_first,
+        )
+        with dl.reading(decision_log) as store:
+            return store.read(selection)
+    except dl.DecisionLogError as error:
+        raise fail(str(error), 2) from None
+
+
+SinceOption = Annotated[str | None, typer.Option("--since", help="from this date or time (UTC)")]
+UntilOption = Annotated[str | None, typer.Option("--until", help="before this date or time (UTC)")]
+DutyFilterOption = Annotated[
+    str | None, typer.Option("--duty", help="only records where this duty applied")
+]
+
+
+@log_app.command("list")
+def log_list(
+    decision_log: DecisionLogOption = DEFAULT_DECISION_LOG,
+    limit: Annotated[int, typer.Option("--limit", help="how many, newest first")] = 20,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    duty: DutyFilterOption = None,
+) -> None:
+    """The latest records, newest first."""
+    from rich.console import Console
+    from rich.table import Table
+
+    records = _records(decision_log, since, until, duty, max(limit, 0), True)
+    grid = Table(title=f"decision log {decision_log}", title_justify="left")
+    for column in ("time (UTC)", "rule base", "location", "age", "date", "duties", "id"):
+        grid.add_column(column)
+    for record in records:
+        user = record.query.get("user", {})
+        grid.add_row(
+            record.time_text[:19].replace("T", " "),
+            record.rulebase_version,
+            str(user.get("location", "")),
+            str(user.get("age", "")),
+            str(record.query.get("date", "")),
+            f"{len(record.duty_ids)}",
+            record.id,
+        )
+    Console(width=140).print(grid)
+    typer.echo(f"{len(records)} records shown")
+
+
+@log_app.command("export")
+def log_export(
+    decision_log: DecisionLogOption = DEFAULT_DECISION_LOG,
+    output_format: Annotated[str, typer.Option("--format", help="jsonl, json or csv")] = "jsonl",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="write here instead of stdout")
+    ] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    duty: DutyFilterOption = None,
+) -> None:
+    """Every selected record, oldest first, as JSON Lines, JSON or CSV."""
+    from obligate.interfaces.decision_log import EXPORT_FORMATS, export_text
+
+    if output_format not in EXPORT_FORMATS:
+        raise fail(
+            f"--format: unknown format {output_format!r}; accepted: {', '.join(EXPORT_FORMATS)}",
+            2,
+        )
+    text = export_text(_records(decision_log, since, until, duty, None, False), output_format)
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise fail(f"--output: cannot write {output}: {exc.strerror}", 2) from None

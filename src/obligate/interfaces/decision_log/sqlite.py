@@ -1,0 +1,102 @@
+"""The default store: a SQLite file."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from obligate.interfaces.decision_log.record import (
+    DecisionLogError,
+    DecisionRecord,
+    Selection,
+    parse_time,
+)
+from obligate.interfaces.decision_log.store import TABLE, row_record
+
+
+class SQLiteStore:
+    """A SQLite file in write-ahead-log mode; readers never block the writer."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.target = str(path)
+        self.path = Path(path)
+        try:
+            if self.path.parent != Path():
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._connection = sqlite3.connect(
+                self.path, isolation_level=None, check_same_thread=False, timeout=30
+            )
+            self._connection.execute("PRAGMA journal_mode=WAL")
+            # FULL: a committed record survives a power cut too; group commit pays for it.
+            self._connection.execute("PRAGMA synchronous=FULL")
+            self._connection.executescript(
+                f"""
+                CREATE TABLE IF NOT EXISTS {TABLE} (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    id TEXT NOT NULL UNIQUE,
+                    recorded_at TEXT NOT NULL,
+                    rulebase_version TEXT NOT NULL,
+                    query TEXT NOT NULL,
+                    duty_ids TEXT NOT NULL
+                );
+                CREATE INDEX IF NOT EXISTS {TABLE}_recorded_at ON {TABLE} (recorded_at);
+                """
+            )
+        except sqlite3.Error as exc:
+            raise DecisionLogError(f"decision log {self.target}: {exc}") from None
+
+    def write(self, records: Sequence[DecisionRecord]) -> None:
+        rows = [
+            (
+                r.id,
+                r.time_text,
+                r.rulebase_version,
+                json.dumps(r.query, sort_keys=True, ensure_ascii=False),
+                json.dumps(list(r.duty_ids)),
+            )
+            for r in records
+        ]
+        connection = self._connection
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            connection.executemany(
+                f"INSERT OR IGNORE INTO {TABLE} "
+                "(id, recorded_at, rulebase_version, query, duty_ids) VALUES (?, ?, ?, ?, ?)",
+                rows,
+            )
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
+
+    def read(self, selection: Selection) -> list[DecisionRecord]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if selection.since is not None:
+            clauses.append("recorded_at >= ?")
+            params.append(parse_time(selection.since).isoformat(timespec="microseconds"))
+        if selection.until is not None:
+            clauses.append("recorded_at < ?")
+            params.append(parse_time(selection.until).isoformat(timespec="microseconds"))
+        if selection.duty is not None:
+            clauses.append(f"EXISTS (SELECT 1 FROM json_each({TABLE}.duty_ids) WHERE value = ?)")
+            params.append(selection.duty)
+        sql = f"SELECT id, recorded_at, rulebase_version, query, duty_ids FROM {TABLE}"
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        sql += " ORDER BY seq DESC" if selection.newest_first else " ORDER BY seq"
+        if selection.limit is not None:
+            sql += f" LIMIT {int(selection.limit)}"
+        try:
+            return [row_record(row) for row in self._connection.execute(sql, params)]
+        except sqlite3.Error as exc:
+            raise DecisionLogError(f"decision log {self.target}: {exc}") from None
+
+    def count(self) -> int:
+        return int(self._connection.execute(f"SELECT count(*) FROM {TABLE}").fetchone()[0])
+
+    def close(self) -> None:
+        self._connection.close()

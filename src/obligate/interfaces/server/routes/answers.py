@@ -1,0 +1,73 @@
+"""``POST /v1/determine`` (recorded in the decision log) and ``POST /v1/explain``."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from fastapi import APIRouter
+from starlette.responses import Response
+
+from obligate.determination.answer import Determination
+from obligate.interfaces.decision_log import DecisionLog, DecisionRecord
+from obligate.interfaces.server import models
+from obligate.interfaces.server.guard import JSONRoute
+from obligate.interfaces.server.routes.common import ERROR_RESPONSES, RulebaseOf, json_answer
+from obligate.interfaces.server.state import LiveRulebase
+
+RENDERED_ANSWERS = 1024  # about 60 KB each for a large platform: at most ~60 MB
+
+
+class RenderedAnswers:
+    """The contract JSON of recent answers. The rule base answers a repeated query with the
+    same immutable ``Determination`` object, so its text is rendered once (exact: the same
+    object always renders to the same bytes). Used from the event loop only."""
+
+    def __init__(self, size: int = RENDERED_ANSWERS) -> None:
+        self.size = size
+        self._texts: OrderedDict[int, tuple[Determination, bytes]] = OrderedDict()
+
+    def text(self, answer: Determination) -> bytes:
+        found = self._texts.get(id(answer))
+        if found is not None and found[0] is answer:
+            return found[1]
+        text = answer.to_json(indent=None).encode()
+        # Keeping the answer in the entry keeps its id from being reused while cached.
+        self._texts[id(answer)] = (answer, text)
+        if len(self._texts) > self.size:
+            self._texts.popitem(last=False)
+        return text
+
+
+def router(live: LiveRulebase, log: DecisionLog | None, rulebase_out: RulebaseOf) -> APIRouter:
+    routes = APIRouter(route_class=JSONRoute, prefix="/v1", tags=["queries"])
+    rendered = RenderedAnswers()
+
+    @routes.post(
+        "/determine",
+        response_model=models.DeterminationResponse,
+        responses=ERROR_RESPONSES,
+        summary="Which duties apply (recorded in the decision log)",
+    )
+    async def determine(body: models.DetermineRequest) -> Response:
+        snapshot = live.current
+        answer = snapshot.rulebase.determine(body.service, body.user, body.date, body.horizon_days)
+        headers = {}
+        if log is not None:
+            record = DecisionRecord.of(answer)
+            await log.record(record)  # the answer is sent only once its record is committed
+            headers["x-decision-id"] = record.id
+        return json_answer(rendered.text(answer), snapshot, **headers)
+
+    @routes.post(
+        "/explain",
+        response_model=models.ExplanationResponse,
+        responses=ERROR_RESPONSES,
+        summary="Why one duty applies, or why not",
+    )
+    async def explain(body: models.ExplainRequest) -> Response:
+        snapshot = live.current
+        explanation = snapshot.rulebase.explain(body.duty, body.service, body.user, body.date)
+        answer = models.ExplanationResponse(**dict(explanation), rulebase=rulebase_out(snapshot))
+        return json_answer(answer.model_dump_json(), snapshot)
+
+    return routes
