@@ -35,7 +35,6 @@ class Period:
     thresholds: tuple[float, ...]  # every value the rules compare the user's age with
     open_duties: dict[bool, frozenset[str]] = field(default_factory=dict)
     classes: Bounded = field(default_factory=bounded)  # Band -> Class
-    firings: Bounded = field(default_factory=bounded)  # Band -> Firing
 
 
 class Periods:

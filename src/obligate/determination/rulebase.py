@@ -15,7 +15,7 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from obligate.determination.answer import Determination, Explanation
+from obligate.determination.answer import Determination, Explanation, LibraryOut, RulebaseOut
 from obligate.determination.determine import DEFAULT_HORIZON_DAYS, Determiner
 from obligate.determination.enforcement import EnforcementOut, enforcement_of
 from obligate.determination.query import FieldError, Query, QueryError, Service, User, build_query
@@ -46,7 +46,11 @@ class RuleBase:
         self.load_seconds = load_seconds
         self.releases = tuple(releases)  # each rule folder's release (library.toml)
         try:
-            self._determiner = Determiner(compiled, cache=cache, verify=verify)
+            libraries = [
+                LibraryOut(name=r.name, version=r.version, law_read=r.law_read)
+                for r in self.releases
+            ]
+            self._determiner = Determiner(compiled, cache, verify, libraries)
         except TooComplex as error:  # checks (E416) should have caught it first
             problem = Diagnostic("E416", str(error), error.node.span)
             raise RuleFileError([problem], compiled.sources) from None
@@ -54,6 +58,12 @@ class RuleBase:
     @property
     def version(self) -> str:
         return self.compiled.version
+
+    @property
+    def about(self) -> RulebaseOut:
+        """What answers name as their rule base: the content hash, the number of duties, the
+        engine and contract versions and each rule folder's release."""
+        return self._determiner.rulebase
 
     @property
     def duties(self) -> dict[str, m.Duty]:

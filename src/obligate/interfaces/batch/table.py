@@ -174,22 +174,10 @@ def _answer(
             service, user, date = known[0]
             if age_known[row]:
                 user = {**user, "age": int(ages[row])}
-            found = _class_answer(rules, service, user, date)
+            found = rules._determiner.summary(rules.query(service, user, date))
             memo.classes[(*key, int(bands[row]))] = found
         answers.found.append(found)
     return answers
-
-
-def _class_answer(rules: RuleBase, service: Any, user: Any, date: Any) -> Found:
-    """What one answer class comes to, read from the answer ``determine`` gives (so a row's
-    columns are its answer's, by construction)."""
-    answer = rules.determine(service, user, date)
-    return (
-        [duty.id for duty in answer.duties],
-        sorted({duty.category for duty in answer.duties}),
-        [duty.id for duty in answer.conditional],
-        [duty.id for duty in answer.suspended],
-    )
 
 
 def _group(

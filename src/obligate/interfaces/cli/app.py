@@ -7,6 +7,7 @@ Exit codes: 0 success; 1 rule-file errors or failing cases; 2 a bad query or bad
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
@@ -16,6 +17,7 @@ import yaml
 
 from obligate.determination.rulebase import RuleBase, load
 from obligate.language.diagnostics import RuleFileError, render_all
+from obligate.language.release import SHIPPED_NAME
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -24,7 +26,15 @@ app = typer.Typer(
     help="Which child-online-protection duties apply, where, from when, and why.",
 )
 
-RulesOption = Annotated[list[Path], typer.Option("--rules", help="rule files or folders")]
+RulesOption = Annotated[
+    list[Path],
+    typer.Option(
+        "--rules",
+        help="rule files or folders (repeat to layer them); FOLDER@REV: the folder as git holds "
+        "it at a revision; @shipped: the library shipped with obligate, the default",
+        metavar="PATH",
+    ),
+]
 ServiceOption = Annotated[Path | None, typer.Option("--service", help="service facts (YAML)")]
 AgeOption = Annotated[int | None, typer.Option("--age", help="the user's age in whole years")]
 LocationOption = Annotated[str, typer.Option("--location", help="jurisdiction code, e.g. DE")]
@@ -44,11 +54,28 @@ def fail(message: str, code: int) -> typer.Exit:
 
 
 def load_rules(paths: Sequence[Path]) -> RuleBase:
+    """The rule base of ``--rules`` (none: the shipped library), a revision read from git."""
+    with tempfile.TemporaryDirectory(prefix="obligate-rules-") as work:
+        folders = [rule_folder(path, Path(work)) for path in paths]
+        try:
+            return load(*folders)
+        except RuleFileError as error:
+            typer.echo(render_all(error.diagnostics, error.sources), err=True)
+            raise typer.Exit(1) from None
+
+
+def rule_folder(path: Path, work: Path) -> Path:
+    """A ``--rules`` value as a path: itself, the shipped library, or ``FOLDER@REV`` checked
+    out of git into ``work`` (as ``obligate diff`` reads revisions)."""
+    text = str(path)
+    if text == SHIPPED_NAME or path.exists() or "@" not in text:
+        return path
+    from obligate.harmonise.diff import DiffError, checkout
+
     try:
-        return load(*paths)
-    except RuleFileError as error:
-        typer.echo(render_all(error.diagnostics, error.sources), err=True)
-        raise typer.Exit(1) from None
+        return checkout(text, work)
+    except DiffError as error:
+        raise fail(f"--rules: {error}", 2) from None
 
 
 def service_facts(path: Path | None) -> dict[str, Any]:

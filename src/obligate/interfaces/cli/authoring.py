@@ -16,15 +16,19 @@ from obligate.language.diagnostics import Diagnostic, RuleFileError, render_all
 
 
 def check(
-    paths: Annotated[list[Path], typer.Argument(help="rule files or folders")],
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="rule files or folders; none (or @shipped): the shipped library"),
+    ] = None,
     output: Annotated[str, typer.Option("--format", help="text or json")] = "text",
     no_cache: Annotated[bool, typer.Option("--no-cache", help="compile from scratch")] = False,
 ) -> None:
     """Compile rule files and report every problem: exit 1 on errors, 0 when clean."""
     from obligate.language.compiler import compile_paths
+    from obligate.language.release import expand
 
     try:
-        compiled = compile_paths(paths, use_cache=not no_cache)
+        compiled = compile_paths(expand(paths or []), use_cache=not no_cache)
     except RuleFileError as error:
         _print_diagnostics(error.diagnostics, error.sources, output)
         raise typer.Exit(1) from None
@@ -46,7 +50,7 @@ def _print_diagnostics(diagnostics: list[Diagnostic], sources: dict[str, str], o
 
 
 def graph(
-    rules: RulesOption = [Path("rules")],  # noqa: B006 - typer reads the default
+    rules: RulesOption = [],  # noqa: B006 - typer reads the default; none: the shipped library
     output: Annotated[str, typer.Option("--format", help="dot, mermaid, svg or png")] = "dot",
     colour_by: Annotated[
         str | None, typer.Option("--colour-by", help="a parameter, e.g. digital_consent_age")
@@ -82,7 +86,7 @@ def graph(
 
 def test_cases(
     paths: Annotated[list[Path], typer.Argument(help="casebook files or folders")],
-    rules: RulesOption = [Path("rules")],  # noqa: B006
+    rules: RulesOption = [],  # noqa: B006
     coverage: Annotated[
         bool, typer.Option("--coverage", help="list duties no case exercises")
     ] = False,

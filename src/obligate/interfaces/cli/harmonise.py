@@ -27,7 +27,7 @@ from obligate.interfaces.cli.app import (
 def compare(
     markets: MarketsOption,
     date: DateOption,
-    rules: RulesOption = [Path("rules")],  # noqa: B006 - typer reads the default
+    rules: RulesOption = [],  # noqa: B006 - typer reads the default; none: the shipped library
     service: ServiceOption = None,
     ages: Annotated[str | None, typer.Option("--ages", help="age range, e.g. 8-17")] = None,
     categories: Annotated[
@@ -66,7 +66,7 @@ def compare(
 def baseline(
     markets: MarketsOption,
     date: DateOption,
-    rules: RulesOption = [Path("rules")],  # noqa: B006
+    rules: RulesOption = [],  # noqa: B006
     service: ServiceOption = None,
     ages: Annotated[str | None, typer.Option("--ages", help="age range, e.g. 8-17")] = None,
     output: Annotated[str, typer.Option("--format", help="table, json, md, html, csv")] = "table",
@@ -105,7 +105,7 @@ def baseline(
 def checklist(
     markets: MarketsOption,
     launch_date: Annotated[str, typer.Option("--launch-date", help="YYYY-MM-DD")],
-    rules: RulesOption = [Path("rules")],  # noqa: B006
+    rules: RulesOption = [],  # noqa: B006
     service: ServiceOption = None,
     ages: Annotated[str | None, typer.Option("--ages", help="age range, e.g. 0-17")] = None,
     output: Annotated[str, typer.Option("--format", help="md, html, csv or json")] = "md",
@@ -181,7 +181,7 @@ def glossary(
         typer.Option("--markets", help="comma-separated, e.g. EU,GB,US (default: all)"),
     ] = None,
     date: Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD (default: today)")] = None,
-    rules: RulesOption = [Path("rules")],  # noqa: B006
+    rules: RulesOption = [],  # noqa: B006
     output: Annotated[str, typer.Option("--format", help="table, json, md, html, csv")] = "table",
     out: Annotated[Path | None, typer.Option("--out", help="write to this file")] = None,
 ) -> None:
@@ -206,7 +206,7 @@ def enforcement(
     instrument: Annotated[
         str | None, typer.Argument(help="an instrument id (default: every instrument)")
     ] = None,
-    rules: RulesOption = [Path("rules")],  # noqa: B006
+    rules: RulesOption = [],  # noqa: B006
     output: Annotated[str, typer.Option("--format", help="table or json")] = "table",
 ) -> None:
     """Who enforces each instrument and its penalty ceilings, highest exposure first."""

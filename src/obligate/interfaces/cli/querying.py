@@ -26,7 +26,7 @@ from obligate.reports import answer as report
 def query(
     location: LocationOption,
     date: DateOption,
-    rules: RulesOption = [Path("rules")],  # noqa: B006 - typer reads the default
+    rules: RulesOption = [],  # noqa: B006 - typer reads the default; none: the shipped library
     service: ServiceOption = None,
     age: AgeOption = None,
     output: Annotated[str, typer.Option("--format", help="json, table or md")] = "table",
@@ -54,7 +54,7 @@ def explain(
     duty: Annotated[str, typer.Argument(help="the duty id")],
     location: LocationOption,
     date: DateOption,
-    rules: RulesOption = [Path("rules")],  # noqa: B006
+    rules: RulesOption = [],  # noqa: B006
     service: ServiceOption = None,
     age: AgeOption = None,
     output: Annotated[str, typer.Option("--format", help="text or json")] = "text",
@@ -79,7 +79,7 @@ def batch_command(
     services: Annotated[
         Path, typer.Option("--services", help="service profiles (YAML): profile id -> facts")
     ],
-    rules: RulesOption = [Path("rules")],  # noqa: B006
+    rules: RulesOption = [],  # noqa: B006
     columns: Annotated[
         str, typer.Option("--columns", help="the query columns: service,age,location,date")
     ] = "service,age,location,date",
