@@ -7,6 +7,7 @@ Exit codes: 0 success; 1 rule-file errors or failing cases; 2 a bad query or bad
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,7 +22,7 @@ from obligate.language.release import SHIPPED_NAME
 
 app = typer.Typer(
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion for bash, zsh, fish
     pretty_exceptions_enable=False,
     help="Which child-online-protection duties apply, where, from when, and why.",
 )
@@ -40,10 +41,56 @@ AgeOption = Annotated[int | None, typer.Option("--age", help="the user's age in 
 LocationOption = Annotated[str, typer.Option("--location", help="jurisdiction code, e.g. DE")]
 DateOption = Annotated[str, typer.Option("--date", help="YYYY-MM-DD")]
 MarketsOption = Annotated[str, typer.Option("--markets", help="comma-separated, e.g. DE,FR,GB")]
+WidthOption = Annotated[
+    int | None,
+    typer.Option("--width", min=40, help="columns for tables (default: the terminal's width)"),
+]
+DEFAULT_WIDTH = 100  # where the output is not a terminal (a pipe, a file)
+
+
+def terminal_width(asked: int | None) -> int:
+    """The width tables are laid out to: ``--width``, else the terminal's (COLUMNS too)."""
+    if asked is not None:
+        return asked
+    return shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns
+
+
+def _print_version(asked: bool) -> None:
+    if asked:
+        typer.echo(version_text())
+        raise typer.Exit()
+
+
+def version_text() -> str:
+    """The engine's version, the JSON contract's, and the shipped rule library's release and
+    content hash (the rule base ``version`` its answers carry)."""
+    from obligate.about import CONTRACT_VERSION, ENGINE_VERSION
+    from obligate.language.compiler import read_sources, version_of
+    from obligate.language.diagnostics import Diagnostics
+    from obligate.language.release import read_release, shipped_rules
+
+    folder = shipped_rules()
+    release = read_release(folder)
+    content = version_of(read_sources([folder], Diagnostics()))
+    return (
+        f"obligate {ENGINE_VERSION} (JSON contract {CONTRACT_VERSION})\n"
+        f"rule library {release.name} {release.version or '(no version)'}, "
+        f"law read {release.law_read or '(not recorded)'}, content hash {content}"
+    )
 
 
 @app.callback()
-def _root() -> None:
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            is_eager=True,
+            callback=_print_version,
+            help="print the engine's and the shipped rule library's versions, and exit",
+        ),
+    ] = False,
+) -> None:
     """obligate: child-online-protection duties as rule files, answered with citations."""
 
 
