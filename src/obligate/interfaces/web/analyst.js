@@ -218,10 +218,15 @@ function questionsFor(duty) {
 }
 
 function question(dutyId, path) {
-  const [subject, rest] = path.split(".", 2);
-  const name = (rest || "").split("[")[0];
   const id = `q-${dutyId}-${path}`.replace(/[^A-Za-z0-9_-]/g, "-");
   const row = el("div", { class: "question", "data-question": path });
+  const match = /^(service|user)\.([A-Za-z0-9_]+)(.*)$/.exec(path);
+  if (!match) {
+    // not a fact of the query (e.g. a parameter the law leaves unset here): say so
+    row.append(el("span", { class: "question-text" }, `Turns on ${path}, which no fact of the query sets.`));
+    return row;
+  }
+  const [, subject, name, rest] = match;
   if (subject === "user" && name === "age") {
     row.append(
       el("label", { for: id }, "How old is the user?"),
