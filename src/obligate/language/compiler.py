@@ -23,11 +23,10 @@ from pathlib import Path
 import platformdirs
 
 from obligate.language import model as m
-from obligate.language.builder import parse_and_build
 from obligate.language.checks import check
 from obligate.language.diagnostics import Diagnostic, Diagnostics, RuleFileError
 from obligate.language.resolve import Library, gather, resolve
-from obligate.language.syntax import decode, grammar_text
+from obligate.language.source_text import decode, grammar_text
 from obligate.memory import collector_paused
 
 PRELUDE_NAME = "<obligate>/prelude.obl"
@@ -118,6 +117,10 @@ class _Run:
 
 
 def _parse_and_build(run: _Run) -> None:
+    # Imported here: the parser (lark) is needed only when something is compiled, not when
+    # a library comes back from the cache.
+    from obligate.language.builder import parse_and_build
+
     # Parse and build run file by file, so one pass over a file yields its model.
     for source in run.sources:
         run.files.append(parse_and_build(source.path, source.text, run.diagnostics))

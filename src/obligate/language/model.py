@@ -19,7 +19,9 @@ from obligate.language.diagnostics import Span
 
 
 class Node(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", arbitrary_types_allowed=True, defer_build=True
+    )
 
     span: Span
 

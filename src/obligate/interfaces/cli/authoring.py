@@ -10,7 +10,6 @@ from typing import Annotated
 
 import typer
 
-from obligate.determination import casebook
 from obligate.interfaces.cli.app import RulesOption, fail, load_rules, parse_day
 from obligate.language.diagnostics import Diagnostic, RuleFileError, render_all
 
@@ -93,6 +92,7 @@ def test_cases(
     verbose: Annotated[bool, typer.Option("-v", "--verbose", help="one line per case")] = False,
 ) -> None:
     """Run casebook cases: pytest-like output and a closing `N passed, N failed` line."""
+    from obligate.determination import casebook
     rulebase = load_rules(rules)
     try:
         cases = casebook.load_cases(paths)

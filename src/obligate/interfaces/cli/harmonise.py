@@ -9,7 +9,6 @@ from typing import Annotated
 
 import typer
 
-from obligate.determination import casebook
 from obligate.determination.query import QueryError
 from obligate.interfaces.cli.app import (
     DateOption,
@@ -151,6 +150,7 @@ def diff(
     output: Annotated[str, typer.Option("--format", help="text or json")] = "text",
 ) -> None:
     """Duties added, removed and changed, and the casebook answers that move."""
+    from obligate.determination import casebook
     from obligate.harmonise import diff as rule_diff
 
     with rule_diff.temporary_workdir() as work:
