@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from obligate.interfaces.cli.app import RulesOption, fail, load_rules, parse_day
-from obligate.language.diagnostics import Diagnostic, RuleFileError, render_all
+from obligate.language.diagnostics import Diagnostic, RuleFileError, did_you_mean, render_all
 
 
 def check(
@@ -56,6 +56,15 @@ def graph(
     ] = None,
     date: Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD (for --colour-by)")] = None,
     out: Annotated[Path | None, typer.Option("--out", help="write to this file")] = None,
+    region: Annotated[
+        str | None,
+        typer.Option("--region", help="only this jurisdiction and the places its law reaches"),
+    ] = None,
+    around: Annotated[
+        str | None,
+        typer.Option("--around", help="only what reaches this market, and the places in it"),
+    ] = None,
+    legend: Annotated[bool, typer.Option("--legend/--no-legend", help="draw a legend")] = True,
 ) -> None:
     """The jurisdiction graph (member_of, part_of, party_to) as text or a picture."""
     from obligate.reports import picture
@@ -66,11 +75,17 @@ def graph(
     if colour_by is not None and colour_by not in rulebase.compiled.library.parameters:
         known = ", ".join(sorted(rulebase.compiled.library.parameters))
         raise fail(f"--colour-by: unknown parameter {colour_by!r}; accepted: {known}", 2)
+    for option, code in (("--region", region), ("--around", around)):
+        if code is not None and code not in rulebase.jurisdictions:
+            hint = did_you_mean(code, rulebase.jurisdictions)
+            raise fail(
+                f"{option}: unknown jurisdiction {code!r}" + (f"; {hint}" if hint else ""), 2
+            )
     day = parse_day(date) if date else dt.date.today()
     if output == "mermaid":
         data: bytes = rulebase.graph.to_mermaid().encode()
     else:
-        text = picture.dot(rulebase, colour_by, day)
+        text = picture.dot(rulebase, colour_by, day, region, around, legend)
         try:
             data = text.encode() if output == "dot" else picture.render(text, output)
         except picture.PictureError as error:
@@ -93,6 +108,7 @@ def test_cases(
 ) -> None:
     """Run casebook cases: pytest-like output and a closing `N passed, N failed` line."""
     from obligate.determination import casebook
+
     rulebase = load_rules(rules)
     try:
         cases = casebook.load_cases(paths)
