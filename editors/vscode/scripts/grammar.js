@@ -162,6 +162,8 @@ const repository = {
   'field-adopted': field('adopted', 'adopted', [inc('date')]),
   'field-effective': field('effective', 'effective|until', [inc('date')]),
   'field-checked': field('checked', 'checked', [inc('date')]),
+  // reviewed: 2026-12-04 against "source" dated 2024-03-07 (on instruments and court histories)
+  'field-reviewed': field('reviewed', 'reviewed', [keyword(['against', 'dated']), inc('date'), inc('strings')]),
   'field-category': field('category', 'category', [
     { match: `${B}${NAME}${E}`, name: S('variable.other.enummember.category') },
   ]),
@@ -226,6 +228,7 @@ const repository = {
     endCaptures: { 0: { name: S('punctuation.section.block.end') } },
     patterns: [
       inc('comment'),
+      inc('field-reviewed'),
       {
         name: S('meta.court-event'),
         begin: String.raw`${LINE_START}(${DATE_LOOSE})\s*(:)`,
@@ -442,6 +445,7 @@ const repository = {
     inc('field-adopted'),
     inc('field-effective'),
     inc('field-status'),
+    inc('field-reviewed'),
     inc('field-note'),
     inc('unknown-field'),
     inc('unexpected'),

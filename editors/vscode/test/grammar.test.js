@@ -123,8 +123,8 @@ const EXPECTED = [
   ['rules/us/states/ms.obl', '2025-07-17: injunction stayed', 'injunction stayed', 'meta.court.obligate'],
   ['rules/us/states/ms.obl', 'prohibition US-MS-HB1126-CONSENT', 'prohibition', 'storage.type.prohibition.obligate'],
   ['rules/us/states/ms.obl', 'prohibition US-MS-HB1126-CONSENT', 'US-MS-HB1126-CONSENT', 'entity.name.function.duty.obligate'],
-  ['rules/us/states/ms.obl', 'when: (service is social_media or (service has', '(', 'punctuation.section.parens.begin.obligate'],
-  ['rules/us/states/ms.obl', 'when: (service is social_media or (service has', 'or', 'keyword.operator.wordlike.logical.obligate'],
+  ['rules/us/states/ms.obl', 'when: service is social_media or (service has', '(', 'punctuation.section.parens.begin.obligate'],
+  ['rules/us/states/ms.obl', 'when: service is social_media or (service has', 'or', 'keyword.operator.wordlike.logical.obligate'],
   ['rules/us/states/ms.obl', 'and user.age < parental_consent_age', 'parental_consent_age', 'variable.parameter.obligate'],
   // other constructs, from the files that have them
   ['rules/eu/absences.obl', 'absence EU-NO-MINIMUM-AGE', 'absence', 'storage.type.absence.obligate'],
@@ -145,12 +145,12 @@ const EXPECTED = [
   ['rules/eu/enforcement.obl', 'penalty: up to 10_000_000 EUR or 2 percent', 'percent', 'keyword.other.unit.percent.obligate'],
   ['rules/eu/enforcement.obl', 'penalty: up to 10_000_000 EUR or 2 percent', 'greater', 'constant.language.combination.obligate'],
   ['rules/eu/enforcement.obl', 'sanction: service restriction', 'service restriction', 'constant.language.sanction.obligate'],
-  ['src/obligate/prelude.obl', '  type social_media', 'type', 'storage.type.type.obligate'],
-  ['src/obligate/prelude.obl', '  type social_media', 'social_media', 'entity.name.type.service-type.obligate'],
-  ['src/obligate/prelude.obl', '  feature direct_messaging', 'direct_messaging', 'entity.name.constant.feature.obligate'],
-  ['src/obligate/prelude.obl', 'service fact monthly_active_users', 'monthly_active_users', 'entity.name.variable.fact.obligate'],
-  ['src/obligate/prelude.obl', 'service fact monthly_active_users', 'jurisdiction', 'support.type.primitive.obligate'],
-  ['src/obligate/prelude.obl', 'attribute knowledge: one of {', 'knowingly', 'variable.other.enummember.attribute-choice.obligate'],
+  ['src/obligate/language/prelude.obl', '  type social_media', 'type', 'storage.type.type.obligate'],
+  ['src/obligate/language/prelude.obl', '  type social_media', 'social_media', 'entity.name.type.service-type.obligate'],
+  ['src/obligate/language/prelude.obl', '  feature direct_messaging', 'direct_messaging', 'entity.name.constant.feature.obligate'],
+  ['src/obligate/language/prelude.obl', 'service fact monthly_active_users', 'monthly_active_users', 'entity.name.variable.fact.obligate'],
+  ['src/obligate/language/prelude.obl', 'service fact monthly_active_users', 'jurisdiction', 'support.type.primitive.obligate'],
+  ['src/obligate/language/prelude.obl', 'attribute knowledge: one of {', 'knowingly', 'variable.other.enummember.attribute-choice.obligate'],
 ];
 
 test('tokens of shipped rule files carry the expected scopes', () => {

@@ -14,6 +14,7 @@ from obligate.determination.classes import AGE_MARK, DATE_MARK, Candidate, Class
 from obligate.determination.making import Maker, make, maker
 from obligate.determination.period import Period, iso
 from obligate.determination.place import Place
+from obligate.determination.questions import questions
 from obligate.determination.sections import (
     changes,
     conflicts,
@@ -21,6 +22,7 @@ from obligate.determination.sections import (
     sections,
     sorted_entries,
 )
+from obligate.determination.standing import history, standing_out
 from obligate.determination.terms import TermIndex
 from obligate.engine.evaluate import number_text
 from obligate.graph.jurisdictions import JurisdictionGraph
@@ -113,6 +115,7 @@ class Views:
         applied, displaced = self._displace(found.applied)
         date_text = DATE_MARK if marks else date.isoformat()
         order = place.order
+        associations = place.service.get("associations")
 
         def entry(
             candidate: Candidate, reading: Reading, kind: type[out.DutyOut], **extra: Any
@@ -121,6 +124,11 @@ class Views:
             # The defined terms the duty rests on, as the reaching law defines them that day
             # (term dates are among the duty's dates, so the whole slot reads the same terms).
             extra["terms"] = self.terms.for_duty(candidate.info.duty, hook.jurisdiction, date)
+            timeline = candidate.info.timeline
+            extra["standing"] = standing_out(timeline, reading, date, associations)
+            extra["history"] = history(timeline)
+            if "depends_on" in extra:
+                extra["questions"] = questions(self.terms.library, extra["depends_on"])
             return self._entry(place, candidate, reading, date_text, kind, extra)
 
         duties = sorted_entries([entry(c, r, out.DutyOut) for c, r in applied], order)
@@ -219,6 +227,7 @@ class Views:
                     "hours": round(deadline.hours, 3) if deadline.hours is not None else None,
                     "text": deadline.text,
                     "description": deadline.description,
+                    "kind": deadline.kind.value,
                 },
             )
             if deadline

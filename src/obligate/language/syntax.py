@@ -60,6 +60,7 @@ FIELDS = {
         "until",
         "status",
         "court",
+        "reviewed",
         "note",
     ),
     "definition": ("cites", "when", "note"),

@@ -49,7 +49,10 @@ def query(
     if output is AnswerFormat.json:
         typer.echo(answer.to_json())
     elif output is AnswerFormat.md:
-        typer.echo(report.markdown(answer), nl=False)
+        # the reasons in words, as `explain` tells them, for each duty that applies
+        facts, user = service_facts(service), user_facts(age, location)
+        words = {d.id: rulebase.explain(d.id, facts, user, date).words for d in answer.duties}
+        typer.echo(report.markdown(answer, words), nl=False)
     elif output is AnswerFormat.csv:
         from obligate.reports.answer_csv import answer_csv
 
