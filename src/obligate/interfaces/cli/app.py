@@ -7,7 +7,9 @@ Exit codes: 0 success; 1 rule-file errors or failing cases; 2 a bad query or bad
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -45,14 +47,21 @@ WidthOption = Annotated[
     int | None,
     typer.Option("--width", min=40, help="columns for tables (default: the terminal's width)"),
 ]
-DEFAULT_WIDTH = 100  # where the output is not a terminal (a pipe, a file)
+DEFAULT_WIDTH = 140  # where the output is not a terminal (a pipe, a file): as before
 
 
 def terminal_width(asked: int | None) -> int:
-    """The width tables are laid out to: ``--width``, else the terminal's (COLUMNS too)."""
+    """The width tables are laid out to: ``--width``, else COLUMNS, else the terminal's when
+    the output is one, else DEFAULT_WIDTH (so that a file's layout does not depend on the
+    terminal that happened to run the command)."""
     if asked is not None:
         return asked
-    return shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) >= 40:
+        return int(columns)
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns
+    return DEFAULT_WIDTH
 
 
 def _print_version(asked: bool) -> None:
