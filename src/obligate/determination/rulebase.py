@@ -45,7 +45,8 @@ class RuleBase:
     ) -> None:
         self.compiled = compiled
         self.load_seconds = load_seconds
-        self.releases = tuple(releases)  # each rule folder's release (library.toml)
+        # each rule folder's release (library.toml): given, or as ``load`` left them
+        self.releases = tuple(releases) or compiled.releases
         try:
             libraries = [
                 LibraryOut(name=r.name, version=r.version, law_read=r.law_read)
@@ -182,6 +183,7 @@ def load(
     started = time.perf_counter()
     folders = expand(paths)
     compiled = compile_paths(folders, use_cache=use_cache)
-    rulebase = RuleBase(compiled, cache=answer_cache, releases=releases(folders))
+    compiled.releases = releases(folders)
+    rulebase = RuleBase(compiled, cache=answer_cache)
     rulebase.load_seconds = time.perf_counter() - started
     return rulebase

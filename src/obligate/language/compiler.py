@@ -25,6 +25,7 @@ import platformdirs
 from obligate.language import model as m
 from obligate.language.checks import check
 from obligate.language.diagnostics import Diagnostic, Diagnostics, RuleFileError
+from obligate.language.release import Release
 from obligate.language.resolve import Library, gather, resolve
 from obligate.language.source_text import decode, grammar_text
 from obligate.memory import collector_paused
@@ -48,6 +49,9 @@ class Compiled:
     sources: dict[str, str]
     version: str
     warnings: list[Diagnostic] = field(default_factory=list)
+    # each rule folder's release (library.toml), set by ``load`` after compiling or reading
+    # the cache (a release can change without a rule file changing); () until then
+    releases: tuple[Release, ...] = ()
 
 
 def prelude() -> Source:
