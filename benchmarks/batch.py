@@ -7,7 +7,7 @@ The accounts: one of 40 service profiles, an age from 8 to 79 (5% not given), on
 places of the synthetic library, and one of four review dates. Figures:
 
 - in memory: ``answer_table`` on a pandas DataFrame already loaded;
-- Parquet to Parquet, one process: what ``obligate batch IN OUT`` does (1M-row chunks);
+- Parquet to Parquet, one process: what ``obligate batch IN OUT`` does (50,000-row chunks);
 - Parquet to Parquet on Dask: ``read_parquet``, ``map_partitions(BatchFunction)``,
   ``to_parquet`` on a LocalCluster with ``--workers`` processes.
 """

@@ -73,7 +73,18 @@ def random_rows(rulebase: RuleBase, count: int, seed: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def row_by_row(rulebase: RuleBase, row: Any) -> tuple[list[str], list[str]] | None:
+ADDED = [
+    "duty_ids",
+    "categories",
+    "conditional_ids",
+    "suspended_ids",
+    "rulebase_version",
+    "error",
+]
+Lists = tuple[list[str], list[str], list[str], list[str]]
+
+
+def row_by_row(rulebase: RuleBase, row: Any) -> Lists | None:
     user = {"location": row.location}
     if row.age is not None and not pd.isna(row.age):
         user["age"] = int(row.age)
@@ -83,19 +94,26 @@ def row_by_row(rulebase: RuleBase, row: Any) -> tuple[list[str], list[str]] | No
         return None
     if row.service not in SERVICES:
         return None
-    return [d.id for d in answer.duties], sorted({d.category for d in answer.duties})
+    return (
+        [d.id for d in answer.duties],
+        sorted({d.category for d in answer.duties}),
+        [d.id for d in answer.conditional],
+        [d.id for d in answer.suspended],
+    )
 
 
 def assert_equal_to_row_by_row(rulebase: RuleBase, frame: pd.DataFrame, out: pd.DataFrame) -> None:
-    assert list(out.columns) == [*frame.columns, "duty_ids", "categories", "error"]
+    assert list(out.columns) == [*frame.columns, *ADDED]
+    assert set(out["rulebase_version"]) <= {rulebase.version}
     for row in out.itertuples():
         expected = row_by_row(rulebase, row)
+        lists = (row.duty_ids, row.categories, row.conditional_ids, row.suspended_ids)
         if expected is None:
             assert row.error, row
-            assert row.duty_ids is None and row.categories is None
+            assert all(v is None for v in lists)
         else:
             assert row.error is None, row.error
-            assert (list(row.duty_ids), list(row.categories)) == expected, row
+            assert tuple(list(v) for v in lists) == expected, row
 
 
 def test_batch_equals_row_by_row_from_pandas(mini: RuleBase) -> None:
@@ -104,6 +122,8 @@ def test_batch_equals_row_by_row_from_pandas(mini: RuleBase) -> None:
     assert isinstance(out, pd.DataFrame)
     assert_equal_to_row_by_row(mini, frame, out)
     assert out["duty_ids"].map(bool).any(), "the sample holds rows with duties"
+    assert out["conditional_ids"].map(bool).any(), "the sample holds conditional duties"
+    assert out["suspended_ids"].map(bool).any(), "the sample holds suspended duties"
 
 
 def test_batch_equals_row_by_row_on_the_shipped_library(rulebase: RuleBase) -> None:
@@ -124,6 +144,8 @@ def test_batch_equals_row_by_row_on_the_shipped_library(rulebase: RuleBase) -> N
         answer = rulebase.determine(services["social"], user, row.date)
         assert list(row.duty_ids) == [d.id for d in answer.duties]
         assert list(row.categories) == sorted({d.category for d in answer.duties})
+        assert list(row.conditional_ids) == [d.id for d in answer.conditional]
+        assert list(row.suspended_ids) == [d.id for d in answer.suspended]
 
 
 def test_arrow_in_arrow_out(mini: RuleBase) -> None:
@@ -157,7 +179,7 @@ def test_dates_as_dates_and_ages_as_integers(mini: RuleBase) -> None:
 def test_an_empty_table_gets_the_columns(mini: RuleBase) -> None:
     frame = pd.DataFrame({"service": [], "age": [], "location": [], "date": []})
     out = answer_table(mini, frame, SERVICES)
-    assert list(out.columns)[-3:] == ["duty_ids", "categories", "error"] and len(out) == 0
+    assert list(out.columns)[-6:] == ADDED and len(out) == 0
 
 
 @pytest.mark.parametrize(

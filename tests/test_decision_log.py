@@ -255,3 +255,67 @@ def test_log_errors_name_the_option(arguments: list[str], words: str, tmp_path: 
 def test_postgres_password_is_not_shown() -> None:
     assert dl._redact("postgresql://me:secret@db:5432/x") == "postgresql://me:***@db:5432/x"
     assert dl._redact("postgresql://me@db/x") == "postgresql://me@db/x"
+
+
+# ---------------------------------------------------------------- versions in each record
+
+
+def test_a_record_keeps_the_versions_its_answer_was_given_under(target: str) -> None:
+    import obligate
+
+    rulebase = obligate.load()
+    answer = rulebase.determine(
+        {"types": ["social_media"]}, {"age": 15, "location": "DE"}, "2026-06-01"
+    )
+    log = dl.open_log(target)
+    log.submit(dl.DecisionRecord.of(answer)).result(timeout=30)
+    log.close()
+    with dl.reading(target) as store:
+        (read,) = store.read(dl.Selection())
+    assert read.rulebase == answer.rulebase.model_dump(mode="json")
+    assert read.rulebase["engine"] == obligate.__version__
+    assert read.rulebase["libraries"][0]["name"] == "obligate-rules"
+    exported = json.loads(dl.export_text([read], "jsonl"))
+    assert exported["rulebase"]["libraries"][0]["law_read"]
+    assert "obligate-rules" in dl.export_text([read], "csv")
+
+
+def test_a_log_from_before_versions_were_kept_gains_the_column(target: str) -> None:
+    legacy = (
+        f"CREATE TABLE {dl.TABLE} (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL "
+        "UNIQUE, recorded_at TEXT NOT NULL, rulebase_version TEXT NOT NULL, query TEXT NOT "
+        "NULL, duty_ids TEXT NOT NULL)"
+    )
+    old = record(1)
+    row = (old.id, old.time_text, old.rulebase_version, json.dumps(old.query), '["X-ONE", "X-TWO"]')
+    if target.startswith("postgresql"):
+        import psycopg
+
+        with psycopg.connect(target, autocommit=True) as connection:
+            connection.execute(
+                legacy.replace("INTEGER PRIMARY KEY AUTOINCREMENT", "BIGSERIAL PRIMARY KEY")
+                .replace("query TEXT", "query JSONB")
+                .replace("duty_ids TEXT", "duty_ids JSONB")
+            )
+            connection.execute(
+                f"INSERT INTO {dl.TABLE} (id, recorded_at, rulebase_version, query, duty_ids) "
+                "VALUES (%s, %s, %s, %s, %s)",
+                row,
+            )
+    else:
+        import sqlite3
+
+        with sqlite3.connect(target) as connection:
+            connection.execute(legacy)
+            connection.execute(
+                f"INSERT INTO {dl.TABLE} (id, recorded_at, rulebase_version, query, duty_ids) "
+                "VALUES (?, ?, ?, ?, ?)",
+                row,
+            )
+    log = dl.open_log(target)
+    log.submit(record(2)).result(timeout=30)
+    log.close()
+    with dl.reading(target) as store:
+        first, second = store.read(dl.Selection(newest_first=False))
+    assert first.id == old.id and first.rulebase == {}
+    assert second.rulebase == {}  # record() gives none; the column now exists and reads back

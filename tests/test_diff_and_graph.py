@@ -232,3 +232,59 @@ def test_graph_pictures_are_drawn_by_graphviz(tmp_path: Path, fmt: str) -> None:
     assert result.exit_code == 0, result.output
     data = out.read_bytes()
     assert data.startswith(b"<?xml" if fmt == "svg" else b"\x89PNG")
+
+
+# ---------------------------------------------------------------- readable pictures
+
+
+def graph_dot(*options: str) -> str:
+    result = CliRunner().invoke(app, ["graph", "--format", "dot", *options])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def boxes(dot_text: str) -> set[str]:
+    return {
+        line.split('"')[1]
+        for line in dot_text.splitlines()
+        if line.startswith('"') and " [label=" in line
+    }
+
+
+def test_graph_around_a_market_shows_what_reaches_it_and_what_is_in_it() -> None:
+    around = boxes(graph_dot("--around", "DE"))
+    assert {"DE", "EU", "EEA", "INT-BUDAPEST", "INT-LANZAROTE"} <= around
+    assert "FR" not in around and "US" not in around
+    inside_us = boxes(graph_dot("--around", "US"))
+    assert {"US", "US-CA", "US-TX"} <= inside_us and "DE" not in inside_us
+
+
+def test_graph_of_a_region_shows_its_members_only() -> None:
+    region = boxes(graph_dot("--region", "EU"))
+    assert {"EU", "DE", "FR", "IE"} <= region
+    assert not {"US", "GB", "EEA", "NO"} & region
+
+
+def test_graph_has_a_legend_and_is_not_one_row() -> None:
+    text = graph_dot()
+    assert "subgraph cluster_legend" in text
+    for kind in ("member of", "part of", "party to"):
+        assert f'label="{kind}"' in text
+    assert "minlen=" in text  # many children of one parent spread over several rows
+    assert "style=invis" in text  # places with no parent stacked in rows
+    assert "constraint=false" in text  # treaty parties do not drag the layout about
+    assert "subgraph cluster_legend" not in graph_dot("--no-legend")
+    coloured = graph_dot(
+        "--region", "EU", "--colour-by", "digital_consent_age", "--date", "2026-06-01"
+    )
+    assert (
+        'label="digital_consent_age: 13"' in coloured
+        and 'label="digital_consent_age: 16"' in coloured
+    )
+
+
+@pytest.mark.parametrize("option", ["--around", "--region"])
+def test_graph_unknown_place_is_refused_with_a_suggestion(option: str) -> None:
+    result = CliRunner().invoke(app, ["graph", option, "FRX"])
+    assert result.exit_code == 2
+    assert f"{option}: unknown jurisdiction 'FRX'" in result.output and "FR" in result.output

@@ -3,10 +3,12 @@ this place, on this date, and why."""
 
 from __future__ import annotations
 
+from obligate.about import __version__
 from obligate.determination.answer import Determination, Explanation
 from obligate.determination.query import QueryError, Service, User
 from obligate.determination.rulebase import RuleBase, load
 from obligate.language.diagnostics import Diagnostic, RuleFileError
+from obligate.language.release import shipped_rules
 
 __all__ = [
     "Determination",
@@ -19,6 +21,5 @@ __all__ = [
     "User",
     "__version__",
     "load",
+    "shipped_rules",
 ]
-
-__version__ = "0.1.0"

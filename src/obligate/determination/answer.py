@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from obligate.about import CONTRACT_VERSION, ENGINE_VERSION
 from obligate.language import model as m
 
 
@@ -162,9 +163,23 @@ class ParameterOut(_Answer):
         return {"value": self.value, "from": self.from_}
 
 
+class LibraryOut(_Answer):
+    """A rule folder's release (its library.toml): name, semantic version, date law read."""
+
+    name: str
+    version: str | None = None
+    law_read: str | None = None
+
+
 class RulebaseOut(_Answer):
+    """What answered: the content hash of the rule files (``version``), the number of duties,
+    and (added in contract 1.1) the engine, the contract, and each rule folder's release."""
+
     version: str
     rules: int
+    engine: str = ENGINE_VERSION
+    contract: str = CONTRACT_VERSION
+    libraries: list[LibraryOut] = []
 
 
 class Determination(_Answer):

@@ -67,21 +67,13 @@ class Candidate:
 
 
 @dataclass
-class Firing:
-    """A period and an age band, only as far as which duties apply (batch.py)."""
-
-    held: list[tuple[DutyInfo, m.Hook]]  # the duties whose conditions hold, nearest hook
-    dates: tuple[dt.date, ...]  # every date on which one of them changes standing
-    summaries: Nested = field(default_factory=dict)  # date slot -> (ids, categories)
-
-
-@dataclass
 class Class:
     """A period and an age band: the duties in question, explained."""
 
     candidates: list[Candidate]
     dates: tuple[dt.date, ...]  # every date on which a candidate's standing changes
     views: Nested = field(default_factory=dict)  # (date slot, horizon slot) -> View
+    summaries: Nested = field(default_factory=dict)  # date slot -> sections.Summary
 
 
 class Classes:
@@ -115,22 +107,6 @@ class Classes:
         if age is not None and AGE in self.catalogue.plan.attributes:
             flat[AGE] = age
         return flat
-
-    def firing(self, place: Place, period: Period, age: int | None) -> Firing:
-        """The duties whose conditions hold on the known facts, as durable-rules finds them:
-        what applies needs no more than these, their hooks and their timelines."""
-        flat = self._flat(period, age)
-        fired = self.engine.fire(flat) if self.cache else self.engine.fire_uncached(flat)
-        held: list[tuple[DutyInfo, m.Hook]] = []
-        dates: set[dt.date] = set()
-        by_position = self.catalogue.by_position
-        for duty_id in sorted({d for p in fired for d in by_position.get(p, ())}):
-            info = self.duties[duty_id]
-            hook = nearest_hook(info, place.hook_rank)
-            if hook is not None:  # a rule fires only through a hook that reaches the query
-                held.append((info, hook))
-                dates.update(self.catalogue.dates[duty_id])
-        return Firing(held, tuple(sorted(dates)))
 
     def build(self, place: Place, period: Period, age: int | None, marks: bool) -> Class:
         """Fire the rules for one age band and explain every duty in question."""

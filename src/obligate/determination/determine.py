@@ -18,9 +18,9 @@ the same reasons. So an answer is built in four steps, each remembered:
             horizon: the answer itself, with marks where the query's age and date go
             (view.py, sections.py)
 
-and a query of a class seen before only fills the marks in (``View.render``). batch.py needs
-only which duties apply: ``summary`` stops at the rules durable-rules fired (``Firing``) and
-their timelines, and explains nothing. Without the cache (``cache=False``) the same steps
+and a query of a class seen before only fills the marks in (``View.render``). Batch needs
+only the ids in each section: ``summary`` stops at the class and the date's sections
+(sections.py) and renders nothing. Without the cache (``cache=False``) the same steps
 run from scratch with the real age and date written in, and every duty in reach is offered
 to the evaluator: tests check the two agree byte for byte.
 """
@@ -28,18 +28,18 @@ to the evaluator: tests check the two agree byte for byte.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from obligate.determination import answer as out
 from obligate.determination.caches import ANSWER_CACHE_SIZE, Memory, bounded
 from obligate.determination.catalogue import Catalogue
-from obligate.determination.classes import Class, Classes, Firing
+from obligate.determination.classes import Class, Classes
 from obligate.determination.explain import explain, why_not
-from obligate.determination.period import Period, Periods, band, horizon_end, standing
+from obligate.determination.period import Period, Periods, band, horizon_end
 from obligate.determination.place import Place, Places
 from obligate.determination.query import Query
-from obligate.determination.sections import displacement, order_key
+from obligate.determination.sections import Summary, summarise
 from obligate.determination.terms import TermIndex
 from obligate.determination.view import View, Views, echo
 from obligate.determination.wording import in_words
@@ -55,14 +55,22 @@ DEFAULT_HORIZON_DAYS = 365
 class Determiner:
     """Answers queries: composes the steps (place, period, class, view) and their caches."""
 
-    def __init__(self, compiled: Compiled, cache: bool = True, verify: bool = False) -> None:
+    def __init__(
+        self,
+        compiled: Compiled,
+        cache: bool = True,
+        verify: bool = False,
+        libraries: Sequence[out.LibraryOut] = (),
+    ) -> None:
         # Building allocates a few hundred thousand objects that all live as long as the
         # rule base; the cyclic collector would scan the whole heap again and again while
         # they are made and free nothing (a third of the build of 10,000 duties).
         with collector_paused():
-            self._build(compiled, cache, verify)
+            self._build(compiled, cache, verify, list(libraries))
 
-    def _build(self, compiled: Compiled, cache: bool, verify: bool) -> None:
+    def _build(
+        self, compiled: Compiled, cache: bool, verify: bool, libraries: list[out.LibraryOut]
+    ) -> None:
         self.cache = cache
         self.verify = verify
         self.memory = Memory()
@@ -80,7 +88,10 @@ class Determiner:
         self.places = Places(self.graph, self.plan, self.memory)
         self.periods = Periods(self.graph, self.places.flags, self.engine, self.memory)
         self.classes = Classes(catalogue, self.evaluator, self.memory, cache, verify)
-        rulebase = out.RulebaseOut(version=self.version, rules=len(self.duties))
+        rulebase = out.RulebaseOut(
+            version=self.version, rules=len(self.duties), libraries=libraries
+        )
+        self.rulebase = rulebase
         dates = {d: tuple(sorted(found)) for d, found in catalogue.dates.items()}
         self.views = Views(self.graph, TermIndex(self.library, self.graph), rulebase, dates)
 
@@ -114,40 +125,20 @@ class Determiner:
             self.memory.keep(self._answers, key, answer)
         return answer
 
-    def summary(self, query: Query) -> tuple[list[str], list[str]]:
-        """The ids of the duties that apply, in the answer's order, and their categories
-        (sorted, each once), without building the answer: batch.py asks this once per
-        answer class."""
+    def summary(self, query: Query) -> Summary:
+        """The ids of the duties in each section of the answer (applies, conditional,
+        suspended: each in the answer's order) and the categories of those that apply
+        (sorted, each once), without rendering the answer: batch asks this once per answer
+        class, and it equals what ``determine`` would say."""
         place = self.places.place(query.service.model_dump_json(), query)
         period = self.periods.period(place, query.date)
-        firing = self._firing_of(place, period, query.user.age)
-        slot = bisect_right(firing.dates, query.date)
-        found: tuple[list[str], list[str]] | None = self.memory.find(firing.summaries, slot)
+        klass = self._class_of(place, period, query.user.age)
+        slot = bisect_right(klass.dates, query.date)
+        found: Summary | None = self.memory.find(klass.summaries, slot)
         if found is None:
-            associations = place.service.get("associations")
-            applied = [
-                (info, hook)
-                for info, hook in firing.held
-                if standing(info.timeline.reading(query.date), associations) == "binding"
-            ]
-            displaced = displacement([info for info, _hook in applied])
-            applied = [(i, h) for i, h in applied if i.duty.id not in displaced]
-            applied.sort(key=lambda pair: order_key(pair[1].jurisdiction, pair[0], place.order))
-            found = (
-                [info.duty.id for info, _hook in applied],
-                sorted({info.duty.category or "" for info, _hook in applied}),
-            )
-            self.memory.keep(firing.summaries, slot, found)
+            found = summarise(place, klass, query.date)
+            self.memory.keep(klass.summaries, slot, found)
         return found
-
-    def _firing_of(self, place: Place, period: Period, age: int | None) -> Firing:
-        key = band(period.thresholds, age)
-        firing: Firing | None = self.memory.find(period.firings, key)
-        if firing is None:
-            firing = self.classes.firing(place, period, age)
-            self.memory.keep(period.firings, key, firing)
-            self._spend(len(firing.held) / 10)
-        return firing
 
     def answer_class(
         self, query: Query, horizon_days: int = DEFAULT_HORIZON_DAYS

@@ -35,7 +35,6 @@ class Period:
     thresholds: tuple[float, ...]  # every value the rules compare the user's age with
     open_duties: dict[bool, frozenset[str]] = field(default_factory=dict)
     classes: Nested = field(default_factory=dict)  # Band -> Class
-    firings: Nested = field(default_factory=dict)  # Band -> Firing
 
 
 class Periods:

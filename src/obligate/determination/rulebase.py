@@ -15,7 +15,7 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from obligate.determination.answer import Determination, Explanation
+from obligate.determination.answer import Determination, Explanation, LibraryOut, RulebaseOut
 from obligate.determination.determine import DEFAULT_HORIZON_DAYS, Determiner
 from obligate.determination.enforcement import EnforcementOut, enforcement_of
 from obligate.determination.freshness import ReviewOut, stale
@@ -26,6 +26,7 @@ from obligate.graph.jurisdictions import JurisdictionGraph
 from obligate.language import model as m
 from obligate.language.compiler import Compiled, compile_paths
 from obligate.language.diagnostics import Diagnostic, RuleFileError, did_you_mean
+from obligate.language.release import Release, expand, releases
 
 ServiceLike = Service | Mapping[str, Any] | None
 UserLike = User | Mapping[str, Any]
@@ -40,11 +41,18 @@ class RuleBase:
         load_seconds: float = 0.0,
         cache: bool = True,
         verify: bool = False,
+        releases: Sequence[Release] = (),
     ) -> None:
         self.compiled = compiled
         self.load_seconds = load_seconds
+        # each rule folder's release (library.toml): given, or as ``load`` left them
+        self.releases = tuple(releases) or compiled.releases
         try:
-            self._determiner = Determiner(compiled, cache=cache, verify=verify)
+            libraries = [
+                LibraryOut(name=r.name, version=r.version, law_read=r.law_read)
+                for r in self.releases
+            ]
+            self._determiner = Determiner(compiled, cache, verify, libraries)
         except TooComplex as error:  # checks (E416) should have caught it first
             problem = Diagnostic("E416", str(error), error.node.span)
             raise RuleFileError([problem], compiled.sources) from None
@@ -52,6 +60,12 @@ class RuleBase:
     @property
     def version(self) -> str:
         return self.compiled.version
+
+    @property
+    def about(self) -> RulebaseOut:
+        """What answers name as their rule base: the content hash, the number of duties, the
+        engine and contract versions and each rule folder's release."""
+        return self._determiner.rulebase
 
     @property
     def duties(self) -> dict[str, m.Duty]:
@@ -161,11 +175,15 @@ def load(
 ) -> RuleBase:
     """Compile the rule files under ``paths``; raise ``RuleFileError`` listing every problem.
 
+    No paths: the rule library shipped with obligate. ``"@shipped"`` among the paths stands
+    for it too, so a folder of one's own can be layered on it: ``load("@shipped", "mine")``.
     ``use_cache`` reads a compiled library back from disk when its files are unchanged;
     ``answer_cache`` remembers answers (both are exact: they never change an answer).
     """
     started = time.perf_counter()
-    compiled = compile_paths(list(paths) if paths else ["rules"], use_cache=use_cache)
+    folders = expand(paths)
+    compiled = compile_paths(folders, use_cache=use_cache)
+    compiled.releases = releases(folders)
     rulebase = RuleBase(compiled, cache=answer_cache)
     rulebase.load_seconds = time.perf_counter() - started
     return rulebase

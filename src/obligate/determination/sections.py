@@ -21,6 +21,11 @@ if TYPE_CHECKING:
     from obligate.determination.view import Entry
 
 
+# What batch asks of a class on a date: applied ids, their categories, conditional ids,
+# suspended ids.
+Summary = tuple[list[str], list[str], list[str], list[str]]
+
+
 @dataclass
 class Sections:
     applied: list[tuple[Candidate, Reading]] = field(default_factory=list)
@@ -112,3 +117,25 @@ def order_key(
     """Where a duty goes in its section: the same order as ``sorted_entries``."""
     category = info.duty.category or ""
     return (order.get(jurisdiction, len(order)), jurisdiction, category, info.duty.id)
+
+
+def summarise(place: Place, klass: Class, date: dt.date) -> Summary:
+    """The ids in each section on a date, in the answer's order, and the categories of the
+    duties that apply: what ``Views.build`` would list, without building any entry."""
+    found = sections(place, klass, date, None)
+    displaced = displacement([c.info for c, _r in found.applied])
+
+    def ids(candidates: Iterable[Candidate]) -> list[str]:
+        def key(candidate: Candidate) -> tuple[int, str, str, str]:
+            hook = candidate.hook or candidate.info.hooks[0]
+            return order_key(hook.jurisdiction, candidate.info, place.order)
+
+        return [c.info.duty.id for c in sorted(candidates, key=key)]
+
+    applied = [c for c, _r in found.applied if c.info.duty.id not in displaced]
+    return (
+        ids(applied),
+        sorted({c.info.duty.category or "" for c in applied}),
+        ids(c for c, _r, _d in found.conditional),
+        ids(c for c, _r, _w in found.suspended),
+    )

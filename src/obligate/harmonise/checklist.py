@@ -9,7 +9,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
-from obligate.determination.answer import CitationOut, DeadlineOut, Determination, DutyOut
+from obligate.determination.answer import (
+    CitationOut,
+    DeadlineOut,
+    Determination,
+    DutyOut,
+    RulebaseOut,
+)
 from obligate.determination.enforcement import exposure_key
 from obligate.determination.rulebase import RuleBase, ServiceLike
 from obligate.harmonise.cells import CELL_STATES, Cell
@@ -71,6 +77,8 @@ class ChecklistGap(FrozenModel):
 
 class Checklist(FrozenModel):
     version: str
+    # added: the rule base's whole description (engine, contract, each folder's release)
+    rulebase: RulebaseOut | None = None
     launch_date: str
     markets: list[str]
     items: list[ChecklistItem]
@@ -114,6 +122,7 @@ def checklist(
             _watch(watch, market, answer)
     return Checklist(
         version=rulebase.version,
+        rulebase=rulebase.about,
         launch_date=day.isoformat(),
         markets=markets,
         items=_items(items, enforcement, sort),

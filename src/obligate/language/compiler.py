@@ -23,12 +23,12 @@ from pathlib import Path
 import platformdirs
 
 from obligate.language import model as m
-from obligate.language.builder import parse_and_build
 from obligate.language.checks import check
 from obligate.language.diagnostics import Diagnostic, Diagnostics, RuleFileError
 from obligate.language.recovery import without_echoes
+from obligate.language.release import Release
 from obligate.language.resolve import Library, gather, resolve
-from obligate.language.syntax import decode, grammar_text
+from obligate.language.source_text import decode, grammar_text
 from obligate.memory import collector_paused
 
 PRELUDE_NAME = "<obligate>/prelude.obl"
@@ -50,6 +50,9 @@ class Compiled:
     sources: dict[str, str]
     version: str
     warnings: list[Diagnostic] = field(default_factory=list)
+    # each rule folder's release (library.toml), set by ``load`` after compiling or reading
+    # the cache (a release can change without a rule file changing); () until then
+    releases: tuple[Release, ...] = ()
 
 
 def prelude() -> Source:
@@ -119,6 +122,10 @@ class _Run:
 
 
 def _parse_and_build(run: _Run) -> None:
+    # Imported here: the parser (lark) is needed only when something is compiled, not when
+    # a library comes back from the cache.
+    from obligate.language.builder import parse_and_build
+
     # Parse and build run file by file, so one pass over a file yields its model.
     for source in run.sources:
         run.files.append(parse_and_build(source.path, source.text, run.diagnostics))

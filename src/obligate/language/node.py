@@ -8,6 +8,10 @@ from obligate.language.diagnostics import Span
 
 
 class Node(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+    # defer_build: a node class builds its validator on first use, not at import; a library
+    # read back from the compile cache never validates one (start-up time)
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", arbitrary_types_allowed=True, defer_build=True
+    )
 
     span: Span

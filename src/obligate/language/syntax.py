@@ -14,8 +14,6 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from lark import Lark, Token
@@ -23,7 +21,12 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from obligate.language.diagnostics import Diagnostic, Diagnostics, Severity, Span, did_you_mean
 
-MAX_FILE_BYTES = 4 * 1024 * 1024
+# Reading a file's text and the grammar's needs no parser: they live apart, so that a
+# library read back from the compile cache never imports lark (start-up time).
+from obligate.language.source_text import MAX_FILE_BYTES as MAX_FILE_BYTES
+from obligate.language.source_text import decode as decode
+from obligate.language.source_text import grammar_text as grammar_text
+
 MAX_NESTING = 64
 
 TOP_LEVEL = (
@@ -134,20 +137,6 @@ class ParsedChunk:
     line_offset: int
 
 
-def _grammar_text() -> str:
-    packaged = resources.files("obligate").joinpath("grammar", "obligate.lark")
-    if packaged.is_file():
-        return packaged.read_text(encoding="utf-8")
-    # Running from a source checkout (editable install): the grammar's home is grammar/.
-    source_tree = Path(__file__).resolve().parents[3] / "grammar" / "obligate.lark"
-    return source_tree.read_text(encoding="utf-8")
-
-
-@cache
-def grammar_text() -> str:
-    return _grammar_text()
-
-
 @cache
 def parser() -> Lark:
     """The LALR parser, built once per process."""
@@ -176,39 +165,6 @@ def chunks(text: str) -> Iterator[Chunk]:
         piece = text[begin:end]
         yield Chunk(piece, line)
         line += piece.count("\n")
-
-
-def decode(path: str, data: bytes, diagnostics: Diagnostics) -> str | None:
-    """Bytes of a rule file to text, or a diagnostic when it is not a text file we accept."""
-    where = Span(path, 1, 1)
-    if len(data) > MAX_FILE_BYTES:
-        diagnostics.error(
-            "E008",
-            f"file is too large ({len(data):,} bytes; the limit is {MAX_FILE_BYTES:,})",
-            where,
-            "split the rules into several files",
-        )
-        return None
-    if b"\x00" in data:
-        diagnostics.error(
-            "E007",
-            "this is not a text file (it contains NUL bytes)",
-            where,
-            "rule files are UTF-8 text",
-        )
-        return None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        diagnostics.error(
-            "E007",
-            f"this file is not valid UTF-8 (byte {exc.start})",
-            Span(path, line, 1),
-            "save the file as UTF-8",
-        )
-        return None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def parse(

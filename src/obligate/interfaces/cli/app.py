@@ -7,6 +7,10 @@ Exit codes: 0 success; 1 rule-file errors or failing cases; 2 a bad query or bad
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
+import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
@@ -16,24 +20,86 @@ import yaml
 
 from obligate.determination.rulebase import RuleBase, load
 from obligate.language.diagnostics import RuleFileError, render_all
+from obligate.language.release import SHIPPED_NAME
 
 app = typer.Typer(
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion for bash, zsh, fish
     pretty_exceptions_enable=False,
     help="Which child-online-protection duties apply, where, from when, and why.",
 )
 
-RulesOption = Annotated[list[Path], typer.Option("--rules", help="rule files or folders")]
+RulesOption = Annotated[
+    list[Path],
+    typer.Option(
+        "--rules",
+        help="rule files or folders (repeat to layer them); FOLDER@REV: the folder as git holds "
+        "it at a revision; @shipped: the library shipped with obligate, the default",
+        metavar="PATH",
+    ),
+]
 ServiceOption = Annotated[Path | None, typer.Option("--service", help="service facts (YAML)")]
 AgeOption = Annotated[int | None, typer.Option("--age", help="the user's age in whole years")]
 LocationOption = Annotated[str, typer.Option("--location", help="jurisdiction code, e.g. DE")]
 DateOption = Annotated[str, typer.Option("--date", help="YYYY-MM-DD")]
 MarketsOption = Annotated[str, typer.Option("--markets", help="comma-separated, e.g. DE,FR,GB")]
+WidthOption = Annotated[
+    int | None,
+    typer.Option("--width", min=40, help="columns for tables (default: the terminal's width)"),
+]
+DEFAULT_WIDTH = 140  # where the output is not a terminal (a pipe, a file): as before
+
+
+def terminal_width(asked: int | None) -> int:
+    """The width tables are laid out to: ``--width``, else COLUMNS, else the terminal's when
+    the output is one, else DEFAULT_WIDTH (so that a file's layout does not depend on the
+    terminal that happened to run the command)."""
+    if asked is not None:
+        return asked
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) >= 40:
+        return int(columns)
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns
+    return DEFAULT_WIDTH
+
+
+def _print_version(asked: bool) -> None:
+    if asked:
+        typer.echo(version_text())
+        raise typer.Exit()
+
+
+def version_text() -> str:
+    """The engine's version, the JSON contract's, and the shipped rule library's release and
+    content hash (the rule base ``version`` its answers carry)."""
+    from obligate.about import CONTRACT_VERSION, ENGINE_VERSION
+    from obligate.language.compiler import read_sources, version_of
+    from obligate.language.diagnostics import Diagnostics
+    from obligate.language.release import read_release, shipped_rules
+
+    folder = shipped_rules()
+    release = read_release(folder)
+    content = version_of(read_sources([folder], Diagnostics()))
+    return (
+        f"obligate {ENGINE_VERSION} (JSON contract {CONTRACT_VERSION})\n"
+        f"rule library {release.name} {release.version or '(no version)'}, "
+        f"law read {release.law_read or '(not recorded)'}, content hash {content}"
+    )
 
 
 @app.callback()
-def _root() -> None:
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            is_eager=True,
+            callback=_print_version,
+            help="print the engine's and the shipped rule library's versions, and exit",
+        ),
+    ] = False,
+) -> None:
     """obligate: child-online-protection duties as rule files, answered with citations."""
 
 
@@ -44,11 +110,28 @@ def fail(message: str, code: int) -> typer.Exit:
 
 
 def load_rules(paths: Sequence[Path]) -> RuleBase:
+    """The rule base of ``--rules`` (none: the shipped library), a revision read from git."""
+    with tempfile.TemporaryDirectory(prefix="obligate-rules-") as work:
+        folders = [rule_folder(path, Path(work)) for path in paths]
+        try:
+            return load(*folders)
+        except RuleFileError as error:
+            typer.echo(render_all(error.diagnostics, error.sources), err=True)
+            raise typer.Exit(1) from None
+
+
+def rule_folder(path: Path, work: Path) -> Path:
+    """A ``--rules`` value as a path: itself, the shipped library, or ``FOLDER@REV`` checked
+    out of git into ``work`` (as ``obligate diff`` reads revisions)."""
+    text = str(path)
+    if text == SHIPPED_NAME or path.exists() or "@" not in text:
+        return path
+    from obligate.harmonise.diff import DiffError, checkout
+
     try:
-        return load(*paths)
-    except RuleFileError as error:
-        typer.echo(render_all(error.diagnostics, error.sources), err=True)
-        raise typer.Exit(1) from None
+        return checkout(text, work)
+    except DiffError as error:
+        raise fail(f"--rules: {error}", 2) from None
 
 
 def service_facts(path: Path | None) -> dict[str, Any]:

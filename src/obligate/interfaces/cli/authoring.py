@@ -10,21 +10,24 @@ from typing import Annotated
 
 import typer
 
-from obligate.determination import casebook
 from obligate.interfaces.cli.app import RulesOption, fail, load_rules, parse_day
-from obligate.language.diagnostics import Diagnostic, RuleFileError, render_all
+from obligate.language.diagnostics import Diagnostic, RuleFileError, did_you_mean, render_all
 
 
 def check(
-    paths: Annotated[list[Path], typer.Argument(help="rule files or folders")],
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="rule files or folders; none (or @shipped): the shipped library"),
+    ] = None,
     output: Annotated[str, typer.Option("--format", help="text or json")] = "text",
     no_cache: Annotated[bool, typer.Option("--no-cache", help="compile from scratch")] = False,
 ) -> None:
     """Compile rule files and report every problem: exit 1 on errors, 0 when clean."""
     from obligate.language.compiler import compile_paths
+    from obligate.language.release import expand
 
     try:
-        compiled = compile_paths(paths, use_cache=not no_cache)
+        compiled = compile_paths(expand(paths or []), use_cache=not no_cache)
     except RuleFileError as error:
         _print_diagnostics(error.diagnostics, error.sources, output)
         raise typer.Exit(1) from None
@@ -46,13 +49,22 @@ def _print_diagnostics(diagnostics: list[Diagnostic], sources: dict[str, str], o
 
 
 def graph(
-    rules: RulesOption = [Path("rules")],  # noqa: B006 - typer reads the default
+    rules: RulesOption = [],  # noqa: B006 - typer reads the default; none: the shipped library
     output: Annotated[str, typer.Option("--format", help="dot, mermaid, svg or png")] = "dot",
     colour_by: Annotated[
         str | None, typer.Option("--colour-by", help="a parameter, e.g. digital_consent_age")
     ] = None,
     date: Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD (for --colour-by)")] = None,
     out: Annotated[Path | None, typer.Option("--out", help="write to this file")] = None,
+    region: Annotated[
+        str | None,
+        typer.Option("--region", help="only this jurisdiction and the places its law reaches"),
+    ] = None,
+    around: Annotated[
+        str | None,
+        typer.Option("--around", help="only what reaches this market, and the places in it"),
+    ] = None,
+    legend: Annotated[bool, typer.Option("--legend/--no-legend", help="draw a legend")] = True,
 ) -> None:
     """The jurisdiction graph (member_of, part_of, party_to) as text or a picture."""
     from obligate.reports import picture
@@ -63,11 +75,17 @@ def graph(
     if colour_by is not None and colour_by not in rulebase.compiled.library.parameters:
         known = ", ".join(sorted(rulebase.compiled.library.parameters))
         raise fail(f"--colour-by: unknown parameter {colour_by!r}; accepted: {known}", 2)
+    for option, code in (("--region", region), ("--around", around)):
+        if code is not None and code not in rulebase.jurisdictions:
+            hint = did_you_mean(code, rulebase.jurisdictions)
+            raise fail(
+                f"{option}: unknown jurisdiction {code!r}" + (f"; {hint}" if hint else ""), 2
+            )
     day = parse_day(date) if date else dt.date.today()
     if output == "mermaid":
         data: bytes = rulebase.graph.to_mermaid().encode()
     else:
-        text = picture.dot(rulebase, colour_by, day)
+        text = picture.dot(rulebase, colour_by, day, region, around, legend)
         try:
             data = text.encode() if output == "dot" else picture.render(text, output)
         except picture.PictureError as error:
@@ -82,13 +100,15 @@ def graph(
 
 def test_cases(
     paths: Annotated[list[Path], typer.Argument(help="casebook files or folders")],
-    rules: RulesOption = [Path("rules")],  # noqa: B006
+    rules: RulesOption = [],  # noqa: B006
     coverage: Annotated[
         bool, typer.Option("--coverage", help="list duties no case exercises")
     ] = False,
     verbose: Annotated[bool, typer.Option("-v", "--verbose", help="one line per case")] = False,
 ) -> None:
     """Run casebook cases: pytest-like output and a closing `N passed, N failed` line."""
+    from obligate.determination import casebook
+
     rulebase = load_rules(rules)
     try:
         cases = casebook.load_cases(paths)

@@ -9,7 +9,6 @@ from typing import Annotated
 
 import typer
 
-from obligate.determination import casebook
 from obligate.determination.query import QueryError
 from obligate.interfaces.cli.app import (
     DateOption,
@@ -27,7 +26,7 @@ from obligate.interfaces.cli.app import (
 def compare(
     markets: MarketsOption,
     date: DateOption,
-    rules: RulesOption = [Path("rules")],  # noqa: B006 - typer reads the default
+    rules: RulesOption = [],  # noqa: B006 - typer reads the default; none: the shipped library
     service: ServiceOption = None,
     ages: Annotated[str | None, typer.Option("--ages", help="age range, e.g. 8-17")] = None,
     categories: Annotated[
@@ -66,7 +65,7 @@ def compare(
 def baseline(
     markets: MarketsOption,
     date: DateOption,
-    rules: RulesOption = [Path("rules")],  # noqa: B006
+    rules: RulesOption = [],  # noqa: B006
     service: ServiceOption = None,
     ages: Annotated[str | None, typer.Option("--ages", help="age range, e.g. 8-17")] = None,
     output: Annotated[str, typer.Option("--format", help="table, json, md, html, csv")] = "table",
@@ -105,7 +104,7 @@ def baseline(
 def checklist(
     markets: MarketsOption,
     launch_date: Annotated[str, typer.Option("--launch-date", help="YYYY-MM-DD")],
-    rules: RulesOption = [Path("rules")],  # noqa: B006
+    rules: RulesOption = [],  # noqa: B006
     service: ServiceOption = None,
     ages: Annotated[str | None, typer.Option("--ages", help="age range, e.g. 0-17")] = None,
     output: Annotated[str, typer.Option("--format", help="md, html, csv or json")] = "md",
@@ -151,6 +150,7 @@ def diff(
     output: Annotated[str, typer.Option("--format", help="text or json")] = "text",
 ) -> None:
     """Duties added, removed and changed, and the casebook answers that move."""
+    from obligate.determination import casebook
     from obligate.harmonise import diff as rule_diff
 
     with rule_diff.temporary_workdir() as work:
@@ -181,7 +181,7 @@ def glossary(
         typer.Option("--markets", help="comma-separated, e.g. EU,GB,US (default: all)"),
     ] = None,
     date: Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD (default: today)")] = None,
-    rules: RulesOption = [Path("rules")],  # noqa: B006
+    rules: RulesOption = [],  # noqa: B006
     output: Annotated[str, typer.Option("--format", help="table, json, md, html, csv")] = "table",
     out: Annotated[Path | None, typer.Option("--out", help="write to this file")] = None,
 ) -> None:
@@ -206,7 +206,7 @@ def enforcement(
     instrument: Annotated[
         str | None, typer.Argument(help="an instrument id (default: every instrument)")
     ] = None,
-    rules: RulesOption = [Path("rules")],  # noqa: B006
+    rules: RulesOption = [],  # noqa: B006
     output: Annotated[str, typer.Option("--format", help="table or json")] = "table",
 ) -> None:
     """Who enforces each instrument and its penalty ceilings, highest exposure first."""

@@ -22,7 +22,7 @@ DecisionLogOption = Annotated[
 
 
 def serve(
-    rules: RulesOption = [Path("rules")],  # noqa: B006 - typer reads the default
+    rules: RulesOption = [],  # noqa: B006 - typer reads the default; none: the shipped library
     host: Annotated[str, typer.Option("--host", help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="port to listen on")] = 8000,
     watch: Annotated[

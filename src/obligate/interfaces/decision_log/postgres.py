@@ -40,9 +40,15 @@ class PostgresStore:
                     recorded_at TIMESTAMPTZ NOT NULL,
                     rulebase_version TEXT NOT NULL,
                     query JSONB NOT NULL,
-                    duty_ids JSONB NOT NULL
+                    duty_ids JSONB NOT NULL,
+                    rulebase JSONB NOT NULL DEFAULT '{{}}'::jsonb
                 )
                 """
+            )
+            # a log written before records kept their rule base's versions gains the column
+            connection.execute(
+                f"ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS "
+                "rulebase JSONB NOT NULL DEFAULT '{}'::jsonb"
             )
             connection.execute(
                 f"CREATE INDEX IF NOT EXISTS {TABLE}_recorded_at ON {TABLE} (recorded_at)"
@@ -60,14 +66,22 @@ class PostgresStore:
         if self._connection is None or self._connection.closed:
             self._connection = self._connect()
         rows = [
-            (r.id, r.recorded_at, r.rulebase_version, Jsonb(r.query), Jsonb(list(r.duty_ids)))
+            (
+                r.id,
+                r.recorded_at,
+                r.rulebase_version,
+                Jsonb(r.query),
+                Jsonb(list(r.duty_ids)),
+                Jsonb(r.rulebase),
+            )
             for r in records
         ]
         try:
             with self._connection.transaction(), self._connection.cursor() as cursor:
                 cursor.executemany(
-                    f"INSERT INTO {TABLE} (id, recorded_at, rulebase_version, query, duty_ids) "
-                    "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (id) DO NOTHING",
+                    f"INSERT INTO {TABLE} "
+                    "(id, recorded_at, rulebase_version, query, duty_ids, rulebase) "
+                    "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO NOTHING",
                     rows,
                 )
         except self._psycopg.OperationalError:
@@ -89,7 +103,7 @@ class PostgresStore:
         if selection.duty is not None:
             clauses.append("duty_ids @> %s::jsonb")
             params.append(json.dumps([selection.duty]))
-        sql = f"SELECT id, recorded_at, rulebase_version, query, duty_ids FROM {TABLE}"
+        sql = f"SELECT id, recorded_at, rulebase_version, query, duty_ids, rulebase FROM {TABLE}"
         if clauses:
             sql += " WHERE " + " AND ".join(clauses)
         sql += " ORDER BY seq DESC" if selection.newest_first else " ORDER BY seq"

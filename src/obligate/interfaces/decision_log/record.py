@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from obligate.determination.answer import Determination
@@ -35,6 +35,9 @@ class DecisionRecord:
     rulebase_version: str
     query: dict[str, Any]
     duty_ids: tuple[str, ...]
+    # the answer's whole ``rulebase`` object: content hash, engine, contract and each rule
+    # folder's release (empty for records written before it was kept)
+    rulebase: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def of(cls, answer: Determination) -> DecisionRecord:
@@ -44,6 +47,7 @@ class DecisionRecord:
             rulebase_version=answer.rulebase.version,
             query=answer.query,
             duty_ids=tuple(answer.duty_ids),
+            rulebase=answer.rulebase.model_dump(mode="json"),
         )
 
     @property
@@ -57,6 +61,7 @@ class DecisionRecord:
             "rulebase_version": self.rulebase_version,
             "query": self.query,
             "duty_ids": list(self.duty_ids),
+            "rulebase": self.rulebase,
         }
 
 

@@ -40,11 +40,18 @@ class SQLiteStore:
                     recorded_at TEXT NOT NULL,
                     rulebase_version TEXT NOT NULL,
                     query TEXT NOT NULL,
-                    duty_ids TEXT NOT NULL
+                    duty_ids TEXT NOT NULL,
+                    rulebase TEXT NOT NULL DEFAULT '{{}}'
                 );
                 CREATE INDEX IF NOT EXISTS {TABLE}_recorded_at ON {TABLE} (recorded_at);
                 """
             )
+            # a log written before records kept their rule base's versions gains the column
+            columns = {row[1] for row in self._connection.execute(f"PRAGMA table_info({TABLE})")}
+            if "rulebase" not in columns:
+                self._connection.execute(
+                    f"ALTER TABLE {TABLE} ADD COLUMN rulebase TEXT NOT NULL DEFAULT '{{}}'"
+                )
         except sqlite3.Error as exc:
             raise DecisionLogError(f"decision log {self.target}: {exc}") from None
 
@@ -56,6 +63,7 @@ class SQLiteStore:
                 r.rulebase_version,
                 json.dumps(r.query, sort_keys=True, ensure_ascii=False),
                 json.dumps(list(r.duty_ids)),
+                json.dumps(r.rulebase, sort_keys=True, ensure_ascii=False),
             )
             for r in records
         ]
@@ -64,7 +72,8 @@ class SQLiteStore:
         try:
             connection.executemany(
                 f"INSERT OR IGNORE INTO {TABLE} "
-                "(id, recorded_at, rulebase_version, query, duty_ids) VALUES (?, ?, ?, ?, ?)",
+                "(id, recorded_at, rulebase_version, query, duty_ids, rulebase) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
                 rows,
             )
         except BaseException:
@@ -84,7 +93,7 @@ class SQLiteStore:
         if selection.duty is not None:
             clauses.append(f"EXISTS (SELECT 1 FROM json_each({TABLE}.duty_ids) WHERE value = ?)")
             params.append(selection.duty)
-        sql = f"SELECT id, recorded_at, rulebase_version, query, duty_ids FROM {TABLE}"
+        sql = f"SELECT id, recorded_at, rulebase_version, query, duty_ids, rulebase FROM {TABLE}"
         if clauses:
             sql += " WHERE " + " AND ".join(clauses)
         sql += " ORDER BY seq DESC" if selection.newest_first else " ORDER BY seq"

@@ -38,4 +38,5 @@ def row_record(row: Sequence[Any]) -> DecisionRecord:
         rulebase_version=str(row[2]),
         query=_loads(row[3]),
         duty_ids=tuple(_loads(row[4])),
+        rulebase=_loads(row[5]) if len(row) > 5 and row[5] is not None else {},
     )

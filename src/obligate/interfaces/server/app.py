@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 from obligate import __version__
 from obligate.determination.answer import RulebaseOut
@@ -33,8 +34,7 @@ def create_app(live: LiveRulebase, log: DecisionLog | None = None) -> FastAPI:
     """The FastAPI application answering from ``live`` and recording to ``log``."""
 
     def rulebase_out(snapshot: Snapshot | None = None) -> RulebaseOut:
-        rulebase = (snapshot or live.current).rulebase
-        return RulebaseOut(version=rulebase.version, rules=len(rulebase.compiled.library.duties))
+        return (snapshot or live.current).rulebase.about
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -43,11 +43,14 @@ def create_app(live: LiveRulebase, log: DecisionLog | None = None) -> FastAPI:
         if log is not None:
             log.close()  # writes every queued record first
 
-    app = FastAPI(
+    # /docs (Swagger UI) and /redoc from files inside the fastapi-offline package, served
+    # by this server: both work with no network, and load nothing from elsewhere.
+    app = FastAPIOffline(
         title="obligate",
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
+        static_url="/docs-assets",
     )
     app.router.route_class = JSONRoute
     errors.install(

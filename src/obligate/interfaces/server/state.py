@@ -19,6 +19,7 @@ from pathlib import Path
 
 from obligate.determination.rulebase import RuleBase, load
 from obligate.language.diagnostics import Diagnostic, RuleFileError, render_all
+from obligate.language.release import expand
 
 WATCH_DEBOUNCE_MS = 300
 
@@ -50,7 +51,8 @@ class LiveRulebase:
     """The current rule base, reloaded on demand or when the watched files change."""
 
     def __init__(self, paths: Sequence[str | os.PathLike[str]]) -> None:
-        self.paths = [Path(p) for p in paths]
+        # no paths: the shipped rule library (and "@shipped" stands for it among others)
+        self.paths = [Path(p) for p in expand(paths)]
         started = time.perf_counter()
         rulebase = load(*self.paths)  # raises RuleFileError: the caller reports it
         self.current = Snapshot(rulebase, _now(), time.perf_counter() - started)

@@ -49,6 +49,9 @@ async function api(method, path, body) {
     throw { message: "The server cannot be reached: " + error.message, fields: [] };
   }
   const data = await response.json().catch(() => null);
+  if (response.ok && path === "/v1/determine") {
+    analyst.decisionId = response.headers.get("x-decision-id");
+  }
   if (!response.ok) {
     const problem = (data && data.error) || {};
     throw {
@@ -87,6 +90,10 @@ async function start() {
   $("compare-form").addEventListener("submit", onCompare);
   $("glossary-form").addEventListener("submit", onGlossary);
   $("add-count").addEventListener("click", () => addCountRow("", ""));
+  $("service-file").addEventListener("change", onServiceFile);
+  window.addEventListener("popstate", () => {
+    if (queryFromAddress()) ask({ remember: false });
+  });
   try {
     const [info, vocabulary, places, glossary] = await Promise.all([
       api("GET", "/v1/rulebase"),
@@ -96,18 +103,25 @@ async function start() {
     ]);
     $("term").replaceChildren(...glossary.terms.map((t) =>
       el("option", { value: t.term, title: t.meaning }, t.term.replaceAll("_", " "))));
+    const release = (info.rulebase.libraries || [])
+      .map((l) => ` · ${l.name} ${l.version || ""}${l.law_read ? `, law read ${l.law_read}` : ""}`)
+      .join("");
     $("rulebase-line").textContent =
       `Rule base ${info.version}: ${info.counts.duties} duties, ` +
-      `${info.counts.jurisdictions} jurisdictions, ${info.counts.instruments} instruments.`;
+      `${info.counts.jurisdictions} jurisdictions, ${info.counts.instruments} instruments` +
+      `${release}.`;
     fillChecks("types", "type", vocabulary.types);
     fillChecks("features", "feature", vocabulary.features);
+    buildFacts(vocabulary);
     const list = $("jurisdiction-list");
     for (const place of places.jurisdictions) {
       state.jurisdictions.set(place.code, place.name);
       list.append(el("option", { value: place.code, label: place.name }));
     }
     addCountRow("", "");
+    const asked = queryFromAddress();
     document.body.dataset.ready = "true";
+    if (asked) ask({ remember: false });
   } catch (error) {
     $("rulebase-line").textContent = "The rule base could not be loaded: " + error.message;
   }
@@ -166,8 +180,6 @@ function readService() {
   const features = checked("features");
   if (types.length) service.types = types;
   if (features.length) service.features = features;
-  const established = toCode($("established_in").value);
-  if (established) service.established_in = established;
   const counts = {};
   for (const row of document.querySelectorAll(".count-row")) {
     const place = toCode(row.querySelector(".count-place").value);
@@ -175,19 +187,7 @@ function readService() {
     if (place && value !== "") counts[place] = Number(value);
   }
   if (Object.keys(counts).length) service.monthly_active_users = counts;
-  for (const name of ["employees", "annual_turnover_eur"]) {
-    const value = $(name).value;
-    if (value !== "") service[name] = Number(value);
-  }
-  for (const name of ["directed_at_children", "likely_accessed_by_children"]) {
-    const value = $(name).value;
-    if (value !== "") service[name] = value === "true";
-  }
-  const associations = $("associations").value.trim();
-  if (associations.toLowerCase() === "none") service.associations = [];
-  else if (associations) {
-    service.associations = associations.split(",").map((a) => a.trim()).filter(Boolean);
-  }
+  readFacts(service);
   return service;
 }
 
@@ -241,6 +241,13 @@ function distance(a, b) {
   return previous[b.length];
 }
 
+// A field error names a field ("service.employees"); the form's input for it, if any.
+function inputFor(field) {
+  if (FIELD_INPUTS[field]) return $(FIELD_INPUTS[field]);
+  const name = field.startsWith("service.") ? field.slice(8).split("[")[0] : "";
+  return name ? $(name) : null;
+}
+
 function showErrors(boxId, error) {
   const box = $(boxId);
   for (const input of document.querySelectorAll("[aria-invalid]")) {
@@ -258,7 +265,7 @@ function showErrors(boxId, error) {
     }
     if (field.accepted) text += ` · accepted: ${field.accepted}`;
     list.append(el("li", {}, text));
-    const input = $(FIELD_INPUTS[field.field] || "");
+    const input = inputFor(field.field);
     if (input) input.setAttribute("aria-invalid", "true");
   }
   if (list.children.length) box.append(list);
@@ -276,6 +283,11 @@ function clearErrors(boxId) {
 
 async function onSubmit(event) {
   event.preventDefault();
+  await ask({ remember: true });
+}
+
+// Ask the form's query; ``remember`` puts it in the page's address (a new history entry).
+async function ask({ remember }) {
   const query = readQuery();
   if (!query.user.location) {
     showErrors("form-errors", {
@@ -292,6 +304,7 @@ async function onSubmit(event) {
     const answer = await api("POST", "/v1/determine", query);
     state.lastQuery = query;
     state.lastAnswer = answer;
+    if (remember) rememberQuery(query);
     renderAnswer(answer);
     prefillMarkets(query);
     $("graph").replaceChildren();
@@ -417,14 +430,15 @@ function renderAnswer(answer) {
   root.replaceChildren();
   const user = answer.query.user;
   const upcomingIds = new Set(answer.upcoming.map((d) => d.id));
+  root.append(exportBar(answer));
   root.append(
     el("p", { class: "summary" },
       `${answer.duties.length} duties apply to a user `,
       user.age !== undefined ? `aged ${user.age} ` : "of unknown age ",
       `in ${placeName(user.location)} on ${answer.query.date}. `,
-      `Law reaching the user: ${answer.jurisdictions.join(", ")}. `,
-      el("span", { class: "muted" }, `Rule base ${answer.rulebase.version}.`),
+      `Law reaching the user: ${answer.jurisdictions.join(", ")}.`,
     ),
+    provenance(answer),
   );
   const parameters = Object.entries(answer.parameters);
   if (parameters.length) {
@@ -444,9 +458,13 @@ function renderAnswer(answer) {
     );
   }
   section(root, "Open questions", "conditional", answer.conditional,
-    (d) => dutyCard(d, { section: "conditional", status: d.status,
-      detail: `Applies if these facts hold: ${d.depends_on.join(", ")}.` }),
-    "Duties that turn on facts the query left out.");
+    (d) => {
+      const card = dutyCard(d, { section: "conditional", status: d.status,
+        detail: `Applies depending on: ${d.depends_on.join(", ")}.` });
+      card.insertBefore(questionsFor(d), card.querySelector(".why-button"));
+      return card;
+    },
+    "Duties that turn on facts the query left out: answer a question here to ask again.");
   section(root, "Suspended on this date", "suspended", answer.suspended,
     (d) => dutyCard(d, { section: "suspended", status: d.why.status, detail: d.why.detail }),
     "Duties whose law is enjoined, pending or repealed on the date.");

@@ -1,56 +1,37 @@
-"""Batch: answer a table of queries at data-platform scale.
-
-A row is a query: a service profile id, an age, a location and a date (the profiles, service
-facts by id, come with the table). Each row gets the ids and the categories of the duties that
-apply to it, and an ``error`` when the row cannot be answered (an unknown location, an age out
-of range): a bad row never stops the table.
-
-Rows are grouped before anything is asked: rows with the same service, location and date share
-every age threshold the rules compare the user's age with, and rows whose ages fall alike
-between those thresholds share an answer class (determine.py). Each class is answered once and
-its answer is handed to all its rows with vectorised takes, so a table of ten million accounts
-costs about as many determinations as it has classes.
-
-    import obligate, pandas
-    from obligate.interfaces.batch import answer_table
-    rules = obligate.load("rules")
-    out = answer_table(rules, pandas.read_parquet("accounts.parquet"), services)
-
-Where one machine is not enough, ``BatchFunction`` is the same function in a form that
-pickles: each worker process loads the rule library once. With Dask::
-
-    frames.map_partitions(BatchFunction(["rules"], services), meta=BatchFunction.meta(frames))
-
-and with Spark, ``df.mapInPandas(BatchFunction(["rules"], services).frames, schema)``.
-"""
+"""Answering a table of queries: rows grouped into answer classes, each class answered once
+and handed to its rows with vectorised takes (the package's docstring says more)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from obligate.determination.query import MAX_AGE, QueryError
-from obligate.determination.rulebase import RuleBase, load
+from obligate.determination.rulebase import RuleBase
 from obligate.memory import collector_paused
 
 DUTY_IDS = "duty_ids"
 CATEGORIES = "categories"
+CONDITIONAL_IDS = "conditional_ids"
+SUSPENDED_IDS = "suspended_ids"
+RULEBASE_VERSION = "rulebase_version"
 ERROR = "error"
-ROWS_PER_CHUNK = 1_000_000
+LISTS = (DUTY_IDS, CATEGORIES, CONDITIONAL_IDS, SUSPENDED_IDS)
 MEMO_SIZE = 1_000_000  # groups or answer classes remembered across chunks
 
 Table: TypeAlias = "pd.DataFrame | pa.Table"
-Progress = Callable[[int], None]
+
+
+class BatchError(ValueError):
+    """The table as a whole cannot be answered (a wrong file, a column missing or of the
+    wrong type)."""
 
 
 @dataclass(frozen=True)
@@ -66,8 +47,11 @@ class Columns:
         return [self.service, self.age, self.location, self.date]
 
 
-class BatchError(ValueError):
-    """The table as a whole cannot be answered (a column is missing or of the wrong type)."""
+DEFAULT_COLUMNS = Columns()
+
+
+# What one answer class comes to: duty ids, categories, conditional ids, suspended ids.
+Found: TypeAlias = tuple[list[str], list[str], list[str], list[str]]
 
 
 @dataclass
@@ -76,8 +60,12 @@ class _Answers:
 
     codes: np.ndarray
     errors: np.ndarray  # object: str or None
-    ids: list[list[str]] = field(default_factory=list)  # per answer class
-    categories: list[list[str]] = field(default_factory=list)
+    version: str = ""  # the content hash of the rule library
+    found: list[Found] = field(default_factory=list)  # per answer class
+
+    def lists(self, index: int) -> list[list[str]]:
+        """One of the four lists (LISTS) of every answer class."""
+        return [found[index] for found in self.found]
 
 
 def answer_table(
@@ -86,10 +74,11 @@ def answer_table(
     services: Mapping[str, Any],
     columns: Columns = Columns(),
 ) -> Table:
-    """The table with three columns added: ``duty_ids`` and ``categories`` (lists of
-    strings, sorted categories without repeats) and ``error`` (null when the row was
-    answered). A pandas DataFrame in, a DataFrame out; an Arrow table in, an Arrow table out.
-    ``services`` maps each service profile id to its service facts."""
+    """The table with columns added: ``duty_ids``, ``categories`` (sorted, without
+    repeats), ``conditional_ids`` and ``suspended_ids`` (lists of strings, null where the row
+    has an error), ``rulebase_version`` (the content hash of the rule library) and ``error``
+    (null when the row was answered). A pandas DataFrame in, a DataFrame out; an Arrow table
+    in, an Arrow table out. ``services`` maps each service profile id to its service facts."""
     return _answer_table(rules, table, services, columns, _Memo())
 
 
@@ -118,99 +107,6 @@ def _answer_any(
     )
 
 
-def answer_parquet(
-    rules: RuleBase,
-    source: str | os.PathLike[str],
-    target: str | os.PathLike[str],
-    services: Mapping[str, Any],
-    columns: Columns = Columns(),
-    progress: Progress | None = None,
-    rows_per_chunk: int = ROWS_PER_CHUNK,
-) -> int:
-    """Answer a Parquet file chunk by chunk into another (the command ``obligate batch``);
-    ``progress`` is told how many rows each chunk held. Returns the number of rows."""
-    reader = pq.ParquetFile(source)
-    _check_columns(reader.schema_arrow.names, columns)
-    writer: pq.ParquetWriter | None = None
-    rows = 0
-    memo = _Memo()
-    try:
-        for chunk in reader.iter_batches(batch_size=rows_per_chunk):
-            batch = pa.Table.from_batches([chunk])
-            answered = _answer_table(rules, batch, services, columns, memo)
-            assert isinstance(answered, pa.Table)
-            if writer is None:
-                writer = pq.ParquetWriter(target, answered.schema)
-            writer.write_table(answered)
-            rows += chunk.num_rows
-            if progress is not None:
-                progress(chunk.num_rows)
-        if writer is None:  # an empty file: write the schema all the same
-            empty = answer_table(rules, reader.schema_arrow.empty_table(), services, columns)
-            assert isinstance(empty, pa.Table)
-            pq.write_table(empty, target)
-    finally:
-        if writer is not None:
-            writer.close()
-    return rows
-
-
-class BatchFunction:
-    """``answer_table`` as a picklable function of a pandas DataFrame, for Dask's
-    ``map_partitions`` and Spark's ``mapInPandas``: it carries the paths of the rule library
-    (not the compiled library, which holds durable-rules handles) and loads it once per
-    process."""
-
-    _loaded: dict[tuple[str, ...], RuleBase] = {}
-
-    def __init__(
-        self,
-        rules: Sequence[str | os.PathLike[str]],
-        services: Mapping[str, Any],
-        columns: Columns = Columns(),
-    ) -> None:
-        self.rules = tuple(str(Path(p).resolve()) for p in rules)
-        self.services = dict(services)
-        self.columns = columns
-        self._memo = _Memo()  # one per process: partitions share their answer classes
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {"rules": self.rules, "services": self.services, "columns": self.columns}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-        self._memo = _Memo()
-
-    def rulebase(self) -> RuleBase:
-        rulebase = self._loaded.get(self.rules)
-        if rulebase is None:
-            rulebase = load(*self.rules)
-            self._loaded[self.rules] = rulebase
-        return rulebase
-
-    def __call__(self, frame: pd.DataFrame) -> pd.DataFrame:
-        answered = _answer_table(self.rulebase(), frame, self.services, self.columns, self._memo)
-        assert isinstance(answered, pd.DataFrame)
-        return answered
-
-    def frames(self, frames: Iterable[pd.DataFrame]) -> Iterator[pd.DataFrame]:
-        """The form Spark's ``mapInPandas`` calls: an iterator of frames in, one out."""
-        for frame in frames:
-            yield self(frame)
-
-    @staticmethod
-    def meta(frame: Any) -> pd.DataFrame:
-        """The empty frame describing the output (Dask's ``meta``)."""
-        base = frame._meta if hasattr(frame, "_meta") else frame.iloc[:0]
-        return base.assign(
-            **{
-                DUTY_IDS: pd.Series([], dtype=object),
-                CATEGORIES: pd.Series([], dtype=object),
-                ERROR: pd.Series([], dtype=object),
-            }
-        )
-
-
 # ---------------------------------------------------------------- the answer classes
 
 
@@ -221,8 +117,8 @@ class _Memo:
     def __init__(self) -> None:
         # (service, location, date) -> the query's parts and its age thresholds, or an error
         self.groups: dict[tuple[Any, ...], tuple[tuple[Any, ...], tuple[float, ...]] | str] = {}
-        # (service, location, date, band) -> duty ids, categories
-        self.classes: dict[tuple[Any, ...], tuple[list[str], list[str]]] = {}
+        # (service, location, date, band) -> what the answer class comes to
+        self.classes: dict[tuple[Any, ...], Found] = {}
 
     def trim(self) -> None:
         if len(self.classes) > MEMO_SIZE or len(self.groups) > MEMO_SIZE:
@@ -239,7 +135,7 @@ def _answer(
 ) -> _Answers:
     count = len(frame)
     errors = np.full(count, None, dtype=object)
-    answers = _Answers(np.full(count, -1, dtype=np.int64), errors)
+    answers = _Answers(np.full(count, -1, dtype=np.int64), errors, rules.version)
     if count == 0:
         return answers
     memo.trim()
@@ -269,7 +165,6 @@ def _answer(
         bands[mine] = _bands(thresholds, ages[mine])
     classes, first = _factorize_pairs(groups, bands, ok)
     answers.codes[ok] = classes
-    determiner = rules._determiner
     for row in first:
         key = keys[groups[row]]
         found = memo.classes.get((*key, int(bands[row])))
@@ -279,10 +174,9 @@ def _answer(
             service, user, date = known[0]
             if age_known[row]:
                 user = {**user, "age": int(ages[row])}
-            found = determiner.summary(rules.query(service, user, date))
+            found = rules._determiner.summary(rules.query(service, user, date))
             memo.classes[(*key, int(bands[row]))] = found
-        answers.ids.append(found[0])
-        answers.categories.append(found[1])
+        answers.found.append(found)
     return answers
 
 
@@ -356,7 +250,7 @@ def _ages(
     series: pd.Series, errors: np.ndarray, ok: np.ndarray, name: str
 ) -> tuple[np.ndarray, np.ndarray]:
     """The ages as floats (NaN: not given), with an error for each row whose age is not a
-    whole number of years from 0 to MAX_AGE."""
+    whole number of years from 0 to MAX_AGE: not a number, not whole, or out of range."""
     try:
         ages = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     except (TypeError, ValueError):
@@ -364,14 +258,20 @@ def _ages(
     given = series.notna().to_numpy()
     known = ~np.isnan(ages)
     with np.errstate(invalid="ignore"):
-        bad = (given & ~known) | (
-            known & ((ages < 0) | (ages > MAX_AGE) | (ages != np.floor(ages)))
-        )
-    for row in np.flatnonzero(bad):
-        errors[row] = (
-            f"user.age: out of range (found {_shown(series.iloc[row])}); accepted: a whole "
-            f"number of years from 0 to {MAX_AGE}"
-        )
+        not_number = given & ~known
+        not_whole = known & np.isfinite(ages) & (ages != np.floor(ages))
+        outside = known & ~not_whole & ((ages < 0) | (ages > MAX_AGE))
+    accepted = f"accepted: a whole number of years from 0 to {MAX_AGE}"
+    for flags, what in (
+        (not_number, "not a number"),
+        (not_whole, "not a whole number"),
+        (outside, "out of range"),
+    ):
+        for row in np.flatnonzero(flags):
+            # a number is shown as the number it is, even when it came as text (CSV)
+            found = series.iloc[row] if what == "not a number" else ages[row]
+            errors[row] = f"user.age: {what} (found {_shown(found)}); {accepted}"
+    bad = not_number | not_whole | outside
     ok &= ~bad
     return ages, known & ~bad
 
@@ -418,19 +318,16 @@ def _date(value: Any) -> dt.date | str:
 
 
 def _with_pandas(frame: pd.DataFrame, answers: _Answers) -> pd.DataFrame:
-    ids = _per_row(answers.ids, answers.codes)
-    categories = _per_row(answers.categories, answers.codes)
-
-    def column(values: np.ndarray) -> pd.Series:
+    def column(values: Any) -> pd.Series:
         return pd.Series(values, index=frame.index, dtype=object)
 
-    return frame.assign(
-        **{
-            DUTY_IDS: column(ids),
-            CATEGORIES: column(categories),
-            ERROR: column(answers.errors),
-        }
-    )
+    added = {
+        name: column(_per_row(answers.lists(index), answers.codes))
+        for index, name in enumerate(LISTS)
+    }
+    added[RULEBASE_VERSION] = column([answers.version] * len(frame))
+    added[ERROR] = column(answers.errors)
+    return frame.assign(**added)
 
 
 def _per_row(values: list[list[str]], codes: np.ndarray) -> np.ndarray:
@@ -446,14 +343,15 @@ def _per_row(values: list[list[str]], codes: np.ndarray) -> np.ndarray:
 def _with_arrow(table: pa.Table, answers: _Answers) -> pa.Table:
     strings = pa.list_(pa.string())
     codes = pa.array(answers.codes, mask=answers.codes < 0)
-    ids = pc.take(pa.array(answers.ids, type=strings), codes)
-    categories = pc.take(pa.array(answers.categories, type=strings), codes)
-    errors = pa.array(answers.errors, type=pa.string())
-    return (
-        table.append_column(DUTY_IDS, ids)
-        .append_column(CATEGORIES, categories)
-        .append_column(ERROR, errors)
+    for index, name in enumerate(LISTS):
+        table = table.append_column(
+            name, pc.take(pa.array(answers.lists(index), type=strings), codes)
+        )
+    version = pa.DictionaryArray.from_arrays(
+        pa.array(np.zeros(table.num_rows, dtype=np.int32)), pa.array([answers.version])
     )
+    errors = pa.array(answers.errors, type=pa.string())
+    return table.append_column(RULEBASE_VERSION, version).append_column(ERROR, errors)
 
 
 def _column(table: pa.Table, name: str) -> pa.ChunkedArray:
@@ -467,16 +365,3 @@ def _check_columns(present: Iterable[Any], columns: Columns) -> None:
     for name in columns.names():
         if name not in names:
             raise BatchError(f"{name}: no such column; the table has {', '.join(names)}")
-
-
-def read_services(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """Service profiles from a YAML or JSON file: a mapping of profile id to service facts."""
-    import yaml
-
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise BatchError(f"services: cannot read {path}: {exc}") from None
-    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
-        raise BatchError(f"services: {path} must map each profile id to its service facts")
-    return {str(k): v for k, v in data.items()}
