@@ -37,7 +37,7 @@ def date_field() -> Any:
     return Field(
         description="the day the law is read on, YYYY-MM-DD",
         examples=["2026-06-01"],
-        json_schema_extra={"format": "date"},
+        json_schema_extra={"format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
     )
 
 
@@ -302,9 +302,18 @@ class Vocabulary(_Answer):
 
 
 class Health(_Answer):
-    status: Literal["ok", "degraded"]
+    status: Literal["ok", "degraded"] = Field(
+        description="degraded when the decision log fails, the latest reload failed or "
+        "the watcher stopped"
+    )
     rulebase: RulebaseOut
     decision_log: Literal["ok", "off", "failing"]
+    reload: Literal["off", "ok", "failed", "stopped"] = Field(
+        default="off",
+        description="off: not watching and never reloaded; failed: the latest reload did "
+        "not load (the previous rule base serves; GET /v1/rulebase says why); stopped: the "
+        "file watcher died, so changes are no longer loaded",
+    )
 
 
 # ---------------------------------------------------------------- errors
@@ -318,6 +327,9 @@ ErrorCode = Literal[
     "method_not_allowed",
     "payload_too_large",
     "decision_log_unavailable",
+    "unauthorized",
+    "request_timeout",
+    "too_many_requests",
     "internal_error",
 ]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import OrderedDict
 
 from fastapi import APIRouter
+from fastapi.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from obligate.determination.answer import Determination
@@ -50,7 +51,10 @@ def router(live: LiveRulebase, log: DecisionLog | None, rulebase_out: RulebaseOf
     )
     async def determine(body: models.DetermineRequest) -> Response:
         snapshot = live.current
-        answer = snapshot.rulebase.determine(body.service, body.user, body.date, body.horizon_days)
+        # Off the event loop: a query never asked before can take a while to answer.
+        answer = await run_in_threadpool(
+            snapshot.rulebase.determine, body.service, body.user, body.date, body.horizon_days
+        )
         headers = {}
         if log is not None:
             record = DecisionRecord.of(answer)
@@ -66,7 +70,9 @@ def router(live: LiveRulebase, log: DecisionLog | None, rulebase_out: RulebaseOf
     )
     async def explain(body: models.ExplainRequest) -> Response:
         snapshot = live.current
-        explanation = snapshot.rulebase.explain(body.duty, body.service, body.user, body.date)
+        explanation = await run_in_threadpool(
+            snapshot.rulebase.explain, body.duty, body.service, body.user, body.date
+        )
         answer = models.ExplanationResponse(**dict(explanation), rulebase=rulebase_out(snapshot))
         return json_answer(answer.model_dump_json(), snapshot)
 
