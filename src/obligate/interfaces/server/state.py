@@ -72,6 +72,7 @@ class LiveRulebase:
         self.paths = [Path(p) for p in paths]
         self.settle_seconds = settle_seconds
         self.watch_error: str | None = None
+        self.restart_pause = 0.5  # seconds before the first restart of a failed watcher
         started = time.perf_counter()
         rulebase = load(*self.paths)  # raises RuleFileError: the caller reports it
         self.current = Snapshot(rulebase, _now(), time.perf_counter() - started)
@@ -195,7 +196,7 @@ class LiveRulebase:
                     self.watch_error = f"{type(exc).__name__}: {exc}"
                     print("obligate: watching the rule files stopped", file=sys.stderr)
                     return
-                self._stop.wait(min(30.0, 0.5 * 2**failures))
+                self._stop.wait(min(30.0, self.restart_pause * 2**failures))
 
     def _watch_once(self) -> None:
         from watchfiles import watch

@@ -44,7 +44,7 @@ def router(live: LiveRulebase, rulebase_out: RulebaseOf) -> APIRouter:
         code: str,
         date: str | None = Query(
             None,
-            pattern=r"^\d{4}-\d{2}-\d{2}$",
+            json_schema_extra={"pattern": r"^\d{4}-\d{2}-\d{2}$"},
             description="read parameters on this day (YYYY-MM-DD; default today)",
         ),
     ) -> Response:

@@ -37,7 +37,7 @@ MARKETS_QUERY = Query(
 )
 DATE_QUERY = Query(
     None,
-    pattern=r"^\d{4}-\d{2}-\d{2}$",
+    json_schema_extra={"pattern": r"^\d{4}-\d{2}-\d{2}$"},
     description="read the law on this day (YYYY-MM-DD; default today)",
 )
 
