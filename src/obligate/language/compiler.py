@@ -7,19 +7,20 @@
 
 Each stage appends to one ``Diagnostics``; the pipeline stops at the first stage boundary
 with errors, so that resolution never runs on a file that failed to parse. A corpus that
-compiled before is read back from a cache keyed by the content hash of every file.
+compiled before is read back from a cache keyed by the content hash of every file, whose
+entries are authenticated and bounded (cache.py).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata, resources
 from pathlib import Path
 
+from obligate.language import cache
 from obligate.language import model as m
 from obligate.language.build import parse_and_build
 from obligate.language.checks import check
@@ -29,7 +30,7 @@ from obligate.language.syntax import decode, grammar_text
 from obligate.memory import collector_paused
 
 PRELUDE_NAME = "<obligate>/prelude.obl"
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3  # 3: authenticated entries (cache.py)
 
 
 @dataclass(frozen=True)
@@ -157,7 +158,7 @@ def compile_paths(paths: Sequence[str | os.PathLike[str]], *, use_cache: bool = 
     # The answers name each rule's file as the user gave it, so the same library found at
     # another path is a different cache entry (the version, which hashes contents, is not).
     entry = _entry_name(version, [s.path for s in sources])
-    cached = _cache_read(entry, version) if use_cache else None
+    cached = _cache_read(entry, version, texts) if use_cache else None
     if cached is not None:
         return cached
     with collector_paused():
@@ -173,44 +174,27 @@ def compile_paths(paths: Sequence[str | os.PathLike[str]], *, use_cache: bool = 
 # ---------------------------------------------------------------- cache
 
 
-def cache_dir() -> Path:
-    configured = os.environ.get("OBLIGATE_CACHE_DIR")
-    if configured:
-        return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "obligate"
-
-
 def _entry_name(version: str, paths: Sequence[str]) -> str:
     shown = hashlib.sha256("\0".join(sorted(paths)).encode()).hexdigest()[:12]
     return f"{version}-{shown}"
 
 
-def _cache_key(version: str) -> Path:
+def _cache_name(entry: str) -> str:
     try:
         package = metadata.version("obligate")
     except metadata.PackageNotFoundError:
         package = "dev"
-    return cache_dir() / f"rules-{CACHE_FORMAT}-{package}-{version}.pickle"
+    return f"rules-{CACHE_FORMAT}-{package}-{entry}.pickle"
 
 
-def _cache_read(entry: str, version: str) -> Compiled | None:
-    path = _cache_key(entry)
-    try:
-        with path.open("rb") as handle, collector_paused():
-            value = pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+def _cache_read(entry: str, version: str, texts: dict[str, str]) -> Compiled | None:
+    """The cached compile of exactly these sources: an authentic entry (cache.py) whose
+    version and every source text are the files' own."""
+    value = cache.read(_cache_name(entry))
+    if not isinstance(value, Compiled) or value.version != version or value.sources != texts:
         return None
-    return value if isinstance(value, Compiled) and value.version == version else None
+    return value
 
 
 def _cache_write(entry: str, compiled: Compiled) -> None:
-    path = _cache_key(entry)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        with temporary.open("wb") as handle:
-            pickle.dump(compiled, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        temporary.replace(path)
-    except OSError:
-        pass  # a cache that cannot be written only costs time
+    cache.write(_cache_name(entry), compiled)
