@@ -41,11 +41,14 @@ ENTRY_PATTERN = "rules-*"
 
 
 def cache_dir() -> Path:
+    """OBLIGATE_CACHE_DIR if set, else the platform's user cache folder (on Linux
+    $XDG_CACHE_HOME/obligate, by default ~/.cache/obligate)."""
     configured = os.environ.get("OBLIGATE_CACHE_DIR")
     if configured:
         return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "obligate"
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("obligate", appauthor=False))
 
 
 def _private(info: os.stat_result, others: int) -> bool:

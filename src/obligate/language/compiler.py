@@ -1,7 +1,7 @@
 """The compile pipeline: rule-file text to a checked library, as a named list of stages.
 
     parse    text -> syntax trees (syntax.py)            per file
-    build    syntax trees -> model blocks (from_tree.py)  per file
+    build    syntax trees -> model blocks (builder/)      per file
     resolve  every name used is declared (resolve.py)     whole library
     checks   cycles, dates, types, dead conditions        whole library; needs resolved names
 
@@ -22,7 +22,7 @@ from pathlib import Path
 
 from obligate.language import cache
 from obligate.language import model as m
-from obligate.language.build import parse_and_build
+from obligate.language.builder import parse_and_build
 from obligate.language.checks import check
 from obligate.language.diagnostics import Diagnostic, Diagnostics, RuleFileError
 from obligate.language.resolve import Library, gather, resolve
