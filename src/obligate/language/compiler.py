@@ -24,9 +24,9 @@ from obligate.language import cache
 from obligate.language import model as m
 from obligate.language.builder import parse_and_build
 from obligate.language.checks import check
-from obligate.language.diagnostics import Diagnostic, Diagnostics, RuleFileError
+from obligate.language.diagnostics import Diagnostic, Diagnostics, RuleFileError, Span
 from obligate.language.resolve import Library, gather, resolve
-from obligate.language.syntax import decode, grammar_text
+from obligate.language.syntax import MAX_FILE_BYTES, decode, grammar_text
 from obligate.memory import collector_paused
 
 PRELUDE_NAME = "<obligate>/prelude.obl"
@@ -57,28 +57,50 @@ def prelude() -> Source:
 
 def discover(paths: Sequence[str | os.PathLike[str]]) -> list[tuple[Path, str]]:
     """The .obl files under the given files and folders, sorted, each once, with the path
-    each has inside the folder it was found in."""
+    each has inside the folder it was found in (files outside their folder left out)."""
+    return discover_all(paths)[0]
+
+
+def discover_all(
+    paths: Sequence[str | os.PathLike[str]],
+) -> tuple[list[tuple[Path, str]], list[Path]]:
+    """``discover``'s files, and the files found in a folder that are really elsewhere (a
+    symbolic link to a file or folder outside it): those are refused, not read, so that a
+    link planted in a rule folder cannot make the compiler read and echo any file."""
     found: dict[Path, str] = {}
+    outside: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
+            root = path.resolve()
             for file in path.rglob("*.obl"):
-                if file.is_file():
-                    found.setdefault(file, file.relative_to(path).as_posix())
+                if not file.is_file():
+                    continue
+                if not file.resolve().is_relative_to(root):
+                    outside.append(file)
+                    continue
+                found.setdefault(file, file.relative_to(path).as_posix())
         else:
             found.setdefault(path, path.name)
-    return sorted(found.items())
+    return sorted(found.items()), sorted(outside)
 
 
 def read_sources(paths: Sequence[str | os.PathLike[str]], diagnostics: Diagnostics) -> list[Source]:
     sources = [prelude()]
-    for path, key in discover(paths):
+    files, outside = discover_all(paths)
+    for path in outside:
+        diagnostics.error(
+            "E016",
+            f"this file is a link to {path.resolve()}, outside the rule folder: not read",
+            Span(str(path), 1, 1),
+            "copy the file into the rule folder, or name it on the command line",
+        )
+    for path, key in files:
         shown = _display_path(path)
         try:
-            data = path.read_bytes()
+            with path.open("rb") as handle:
+                data = handle.read(MAX_FILE_BYTES + 1)  # more is refused (E008) unread
         except OSError as exc:
-            from obligate.language.diagnostics import Span
-
             diagnostics.error("E013", f"cannot read this file: {exc.strerror}", Span(shown, 1, 1))
             continue
         text = decode(shown, data, diagnostics)

@@ -26,7 +26,6 @@ PER_UNITS = ("violation", "day", "user", "child", "offence")
 
 
 class EnforcementRules(BuilderBase):
-
     def enforcement(self, children: list[Any]) -> m.Enforcement:
         ident, *items = children
         regulators: list[m.Regulator] = []

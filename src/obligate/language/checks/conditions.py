@@ -111,8 +111,9 @@ def too_many_alternatives(library: Library, diagnostics: Diagnostics) -> None:
         if duty.unless is not None:
             parts.append(m.Not(span=duty.unless.span, item=duty.unless))
         if parts:
-            conditions.append(parts[0] if len(parts) == 1
-                              else m.AllOf(span=parts[0].span, items=tuple(parts)))
+            conditions.append(
+                parts[0] if len(parts) == 1 else m.AllOf(span=parts[0].span, items=tuple(parts))
+            )
     for condition in conditions:
         count = _alternatives(library, condition)
         if count > MAX_ALTERNATIVES:
