@@ -109,8 +109,10 @@ def main() -> None:
         except Hang:
             counts["hangs"] += 1
             print(f"HANG: {label}", file=sys.stderr)
-        except Exception:  # noqa: BLE001 - what the run counts
+        except Exception as exc:  # noqa: BLE001 - what the run counts
             counts["tracebacks"] += 1
+            if "error code: 113" in str(exc):
+                counts["of which durable-rules error 113"] += 1
             print(f"TRACEBACK: {label}\n{traceback.format_exc()[-3000:]}", file=sys.stderr)
         finally:
             signal.alarm(0)
@@ -120,7 +122,13 @@ def main() -> None:
         counts["mutants"] += 1
     elapsed = time.monotonic() - started
     print(f"mutants tried: {counts['mutants']:,} in {elapsed:.0f} s (seed {args.seed})")
-    for key in ("diagnostics", "compiled", "tracebacks", "hangs"):
+    for key in (
+        "diagnostics",
+        "compiled",
+        "tracebacks",
+        "of which durable-rules error 113",
+        "hangs",
+    ):
         print(f"{key}: {counts[key]:,}")
     print(f"slowest mutant: {slowest[0]:.2f} s ({slowest[1]})")
     sys.exit(1 if counts["tracebacks"] or counts["hangs"] else 0)

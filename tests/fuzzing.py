@@ -104,19 +104,20 @@ def condition_text(shape: object) -> str:
     return f" {kind} ".join(condition_text(part) for part in inner)
 
 
-LEAVES = (
+FACT_LEAVES = (
     "user.age < 13",
     "user.age >= 16",
     "user.age < child_age",
     "user.age < digital_consent_age",
-    "service is x_platform",
-    "service is x_large_platform",
     "service has targeted_advertising",
     "service.employees < 50",
     "service.monthly_active_users[XU] >= 45_000_000",
     "service.directed_at_children",
     "service.established_in in {XA, XB}",
 )
+LEAVES = (*FACT_LEAVES, "service is x_platform", "service is x_large_platform")
+"""With definitions: their alternatives multiply inside the engine's normaliser, which E417
+cannot foresee from the language stage (see test_fuzz_compile's expected failure)."""
 
 
 def duty_with(condition: str) -> str:
