@@ -110,3 +110,40 @@ def test_a_service_file_is_bounded(tmp_path: Path, text: str, message: str) -> N
     )
     assert result.exit_code == 2, result.output
     assert message in result.output
+
+
+def test_rendered_answers_keep_to_a_byte_budget(mini: obligate.RuleBase) -> None:
+    from obligate.interfaces.server.routes.answers import RenderedAnswers
+
+    answers = [
+        mini.determine({}, {"age": age, "location": "XA"}, "2026-06-01") for age in range(10)
+    ]
+    one = len(answers[0].to_json(indent=None).encode())
+    rendered = RenderedAnswers(size=1000, max_bytes=3 * one + 10)
+    for answer in answers:
+        rendered.text(answer)
+    assert rendered.bytes <= 3 * one + 10
+    assert 1 <= len(rendered._texts) <= 3
+
+
+def test_a_rate_limiter_refills_at_its_rate() -> None:
+    from obligate.interfaces.server.limits import RateLimiter
+
+    limiter = RateLimiter(rate=2.0, size=2.0)
+    assert limiter.wait_seconds("a", now=0.0) == 0
+    assert limiter.wait_seconds("a", now=0.0) == 0
+    assert limiter.wait_seconds("a", now=0.0) == pytest.approx(0.5)
+    assert limiter.wait_seconds("b", now=0.0) == 0  # each address has its own bucket
+    assert limiter.wait_seconds("a", now=0.5) == 0
+
+
+def test_a_token_is_compared_whole() -> None:
+    from obligate.interfaces.server.auth import Access
+
+    access = Access("s3cret-token-0123456789")
+    assert access.allows("Bearer s3cret-token-0123456789")
+    assert access.allows("bearer s3cret-token-0123456789")
+    for wrong in (None, "", "Bearer", "Bearer s3cret", "Basic s3cret-token-0123456789"):
+        assert not access.allows(wrong)
+    assert access.needs_token("/v1/log") and not access.needs_token("/v1/determine")
+    assert Access("x" * 20, "api").needs_token("/v1/determine")
