@@ -42,7 +42,8 @@ def fields_of(error: obligate.QueryError) -> list[str]:
         ({"features": ["x"] * 1000}, USER, "service.features"),
         ({}, {"age": False, "location": "XA"}, "user.age"),
         ({}, {"age": "15", "location": "XA"}, "user.age"),
-        ({}, {"age": 15.0, "location": "XA"}, "user.age"),
+        ({}, {"age": 15.5, "location": "XA"}, "user.age"),
+        ({"annual_turnover_eur": 0.00001}, USER, "service.annual_turnover_eur"),
         ({}, {"age": 13, "location": "X" * 10_000}, "user.location"),
     ],
 )

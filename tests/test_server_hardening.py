@@ -118,7 +118,7 @@ def test_numbers_and_types_the_engine_cannot_take(
     assert fields(response) == [field]
 
 
-@pytest.mark.parametrize("age", [False, True, "15", 15.0, 2**63])
+@pytest.mark.parametrize("age", [False, True, "15", 15.5, 2**63])
 def test_an_age_must_be_a_whole_number(http: httpx.Client, age: Any) -> None:
     response = http.post("/v1/determine", json={**QUERY, "user": {"age": age, "location": "XA"}})
     assert response.status_code == 422, response.text

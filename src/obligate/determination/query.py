@@ -12,7 +12,15 @@ import re
 from collections.abc import Mapping
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
 
 from obligate.language import model as m
 from obligate.language.diagnostics import did_you_mean
@@ -22,7 +30,9 @@ MAX_AGE = 130
 INT64_MAX = 2**63 - 1
 """The engine holds whole numbers as signed 64-bit integers: a count beyond is refused here,
 naming the field, rather than failing inside the engine."""
-NUMBER_LIMIT = float(INT64_MAX)
+NUMBER_LIMIT = 1e18
+"""A number that is not whole (a turnover) is at most this large: a float cannot tell
+2^63 - 1 from 2^63, so the whole-number bound cannot be the float's."""
 MAX_LIST_ITEMS = 256  # service types, features, associations: the vocabulary has far fewer
 MAX_MARKET_COUNTS = 1024  # monthly_active_users entries: more than there are jurisdictions
 MAX_NAME_CHARS = 128  # a jurisdiction code or a vocabulary name
@@ -30,10 +40,32 @@ MAX_HORIZON_DAYS = 3650
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 """YYYY-MM-DD only: ``date.fromisoformat`` also reads week dates (2026-W23-1)."""
 
+SMALLEST_DECIMAL = 1e-4
+"""The engine reads ``1e-05`` (Python's text for it) as a malformed number: a number other
+than 0 is at least this far from 0 (rule files keep to the same bound, E015)."""
+
+
+def _not_tiny(value: float) -> float:
+    if value != 0 and abs(value) < SMALLEST_DECIMAL:
+        raise ValueError(f"a number other than 0 must be at least {SMALLEST_DECIMAL} from 0")
+    return value
+
+
 # Strict at the edges: ``false`` is not age 0 and ``"15"`` is not 15.
-Whole = Annotated[int, Field(strict=True, ge=-INT64_MAX - 1, le=INT64_MAX)]
+def _whole_float(value: object) -> object:
+    """JSON does not tell 70 from 70.0 (nor does JSON Schema): a whole float is a whole number."""
+    if isinstance(value, float) and value.is_integer() and abs(value) <= NUMBER_LIMIT:
+        return int(value)
+    return value
+
+
+Whole = Annotated[
+    int, BeforeValidator(_whole_float), Field(strict=True, ge=-INT64_MAX - 1, le=INT64_MAX)
+]
 Number = Annotated[
-    float, Field(strict=True, allow_inf_nan=False, ge=-NUMBER_LIMIT, le=NUMBER_LIMIT)
+    float,
+    Field(strict=True, allow_inf_nan=False, ge=-NUMBER_LIMIT, le=NUMBER_LIMIT),
+    AfterValidator(_not_tiny),
 ]
 Flag = Annotated[bool, Field(strict=True)]
 Name = Annotated[str, Field(strict=True, max_length=MAX_NAME_CHARS)]
@@ -301,7 +333,8 @@ def _extra_facts(service: Service, library: Library) -> list[FieldError]:
                     field=f"service.{name}",
                     value=value,
                     message="must be a number" if _not_number(value) else "out of range",
-                    accepted=f"a number from {-INT64_MAX - 1:,} to {INT64_MAX:,}",
+                    accepted=f"a number from {-NUMBER_LIMIT:,.0f} to {NUMBER_LIMIT:,.0f}, and "
+                    f"0 or at least {SMALLEST_DECIMAL} from 0",
                 )
             )
     return errors
@@ -314,10 +347,9 @@ def _not_number(value: object) -> bool:
 def _engine_holds(value: object) -> bool:
     if _not_number(value):
         return False
-    if isinstance(value, int):
-        return -INT64_MAX - 1 <= value <= INT64_MAX
-    assert isinstance(value, float)
-    return math.isfinite(value) and abs(value) <= NUMBER_LIMIT
+    assert isinstance(value, int | float)
+    tiny = value != 0 and abs(value) < SMALLEST_DECIMAL
+    return math.isfinite(value) and abs(value) <= NUMBER_LIMIT and not tiny
 
 
 def _names(

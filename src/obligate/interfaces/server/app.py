@@ -17,7 +17,7 @@ from fastapi import FastAPI
 from obligate import __version__
 from obligate.determination.answer import RulebaseOut
 from obligate.interfaces.decision_log import DecisionLog
-from obligate.interfaces.server import errors, models
+from obligate.interfaces.server import errors, models, openapi
 from obligate.interfaces.server.auth import Access
 from obligate.interfaces.server.guard import GuardMiddleware, JSONRoute
 from obligate.interfaces.server.limits import Limits
@@ -78,4 +78,5 @@ def create_app(
     app.include_router(service.router(live, log, rulebase_out))
     app.include_router(log_routes.router(live, log, rulebase_out))
     service.install_web_page(app)
+    openapi.install(app, live)
     return app

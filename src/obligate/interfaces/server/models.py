@@ -23,6 +23,8 @@ from obligate.determination.answer import (
 from obligate.determination.query import Service, User
 
 MAX_MARKETS = 60
+AGE = r"(130|1[0-2][0-9]|[1-9]?[0-9])"
+AGES_PATTERN = rf"^{AGE}[-–]{AGE}$"  # and LOW <= HIGH, which a pattern cannot say
 
 EXAMPLE_SERVICE: dict[str, Any] = {
     "types": ["social_media"],
@@ -64,7 +66,7 @@ class DetermineRequest(_Request):
     user: User
     date: str = date_field()
     horizon_days: int = Field(
-        default=365, ge=0, le=3650, description="how many days ahead `upcoming` looks"
+        default=365, ge=0, le=3650, strict=True, description="how many days ahead `upcoming` looks"
     )
 
 
@@ -98,6 +100,7 @@ class CompareRequest(_Request):
     date: str = date_field()
     ages: str | None = Field(
         default=None,
+        pattern=AGES_PATTERN,
         description="the user ages compared, LOW-HIGH (default 0-17)",
         examples=["8-17"],
     )
@@ -109,7 +112,7 @@ class ChecklistRequest(_Request):
     service: Service = Field(default_factory=Service)
     markets: list[str] = Field(min_length=1, max_length=MAX_MARKETS, examples=[["DE", "GB"]])
     launch_date: str = date_field()
-    ages: str | None = Field(default=None, examples=["8-17"])
+    ages: str | None = Field(default=None, pattern=AGES_PATTERN, examples=["8-17"])
 
 
 # ---------------------------------------------------------------- answers
