@@ -62,8 +62,18 @@ def _whole_float(value: object) -> object:
 Whole = Annotated[
     int, BeforeValidator(_whole_float), Field(strict=True, ge=-INT64_MAX - 1, le=INT64_MAX)
 ]
+
+
+def _within_limit(value: object) -> object:
+    """Checked before the float conversion rounds it: 10^18 + 1 is not within 10^18."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > NUMBER_LIMIT:
+        raise ValueError(f"must be at most {NUMBER_LIMIT:,.0f} from 0")
+    return value
+
+
 Number = Annotated[
     float,
+    BeforeValidator(_within_limit),
     Field(strict=True, allow_inf_nan=False, ge=-NUMBER_LIMIT, le=NUMBER_LIMIT),
     AfterValidator(_not_tiny),
 ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from obligate.determination.answer import (
     CitationOut,
@@ -92,6 +92,15 @@ class ExplainRequest(_Request):
     date: str = date_field()
 
 
+def ages_in_order(value: str | None) -> str | None:
+    """``17-8`` is the range 8 to 17: the pattern cannot say LOW <= HIGH, so either order is
+    accepted and the request means the same."""
+    if value is None:
+        return None
+    low, high = (int(part) for part in value.replace("–", "-").split("-"))
+    return f"{min(low, high)}-{max(low, high)}"
+
+
 class CompareRequest(_Request):
     """The same service in several markets, category by category."""
 
@@ -105,6 +114,8 @@ class CompareRequest(_Request):
         examples=["8-17"],
     )
 
+    _ages = field_validator("ages")(ages_in_order)
+
 
 class ChecklistRequest(_Request):
     """What a launch in these markets must meet on the launch date, and what comes next."""
@@ -113,6 +124,8 @@ class ChecklistRequest(_Request):
     markets: list[str] = Field(min_length=1, max_length=MAX_MARKETS, examples=[["DE", "GB"]])
     launch_date: str = date_field()
     ages: str | None = Field(default=None, pattern=AGES_PATTERN, examples=["8-17"])
+
+    _ages = field_validator("ages")(ages_in_order)
 
 
 # ---------------------------------------------------------------- answers

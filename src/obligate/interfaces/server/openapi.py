@@ -113,7 +113,24 @@ def narrowed(document: Schema, rulebase: RuleBase) -> Schema:
     for request in ("CompareRequest", "ChecklistRequest"):
         _set(schemas[request]["properties"], "markets", items_of(places))
     _set(schemas["ExplainRequest"]["properties"], "duty", one_of(sorted(library.duties)))
+    _query_parameters(document, places)
     return document
+
+
+def _query_parameters(document: Schema, places: list[str]) -> None:
+    """``markets=`` lists the rule base's codes (spaces around them ignored, each counted
+    once); ``date=`` is a calendar date."""
+    code = "(" + "|".join(sorted(places, key=lambda c: (-len(c), c))) + ")"
+    markets = rf"^(\s*{code}\s*(,\s*{code}\s*)*)?$"
+    for operations in document.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") != "query":
+                    continue
+                if parameter["name"] == "markets":
+                    _set(parameter, "schema", lambda target: target.update(pattern=markets))
+                elif parameter["name"] == "date":
+                    _set(parameter, "schema", lambda target: target.update(format="date"))
 
 
 def _not_tiny(target: Schema) -> None:
