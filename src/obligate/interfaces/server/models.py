@@ -9,6 +9,7 @@ those are checked against the rule library's vocabulary, with a did-you-mean.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -97,6 +98,8 @@ def ages_in_order(value: str | None) -> str | None:
     accepted and the request means the same."""
     if value is None:
         return None
+    if not re.fullmatch(AGES_PATTERN, value):
+        raise ValueError("not an age range: LOW-HIGH in whole years from 0 to 130, e.g. 8-17")
     low, high = (int(part) for part in value.replace("–", "-").split("-"))
     return f"{min(low, high)}-{max(low, high)}"
 
@@ -109,7 +112,7 @@ class CompareRequest(_Request):
     date: str = date_field()
     ages: str | None = Field(
         default=None,
-        pattern=AGES_PATTERN,
+        json_schema_extra={"pattern": AGES_PATTERN},
         description="the user ages compared, LOW-HIGH (default 0-17)",
         examples=["8-17"],
     )
@@ -123,7 +126,9 @@ class ChecklistRequest(_Request):
     service: Service = Field(default_factory=Service)
     markets: list[str] = Field(min_length=1, max_length=MAX_MARKETS, examples=[["DE", "GB"]])
     launch_date: str = date_field()
-    ages: str | None = Field(default=None, pattern=AGES_PATTERN, examples=["8-17"])
+    ages: str | None = Field(
+        default=None, json_schema_extra={"pattern": AGES_PATTERN}, examples=["8-17"]
+    )
 
     _ages = field_validator("ages")(ages_in_order)
 
