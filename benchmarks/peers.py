@@ -62,8 +62,11 @@ class Query:
         return dt.date.fromisoformat(self.date).toordinal()
 
 
-def workload(data: Corpus, count: int) -> list[Query]:
-    services = profiles()
+def workload(data: Corpus, count: int, services_per_query: bool = True) -> list[Query]:
+    """The queries: by default every query a service of its own (its own types and
+    features, so no two queries share an answer class); with ``services_per_query`` off,
+    one of 40 service profiles (the workload of the earlier tables)."""
+    services = profiles(count) if services_per_query else profiles()
     return [
         Query(
             tuple(services[p]["types"]),
@@ -72,7 +75,12 @@ def workload(data: Corpus, count: int) -> list[Query]:
             location,
             date,
         )
-        for p, age, location, date in profile_queries(data.graph, count, services)
+        for p, age, location, date in (
+            (n if services_per_query else p, age, location, date)
+            for n, (p, age, location, date) in enumerate(
+                profile_queries(data.graph, count, services)
+            )
+        )
     ]
 
 
@@ -561,9 +569,11 @@ def summary(label: str, times: list[float]) -> dict[str, Any]:
     }
 
 
-def worker(engine: str, duties: int, count: int, folder: Path, zen_encoding: str) -> dict[str, Any]:
+def worker(
+    engine: str, duties: int, count: int, folder: Path, zen_encoding: str, per_query: bool
+) -> dict[str, Any]:
     data = corpus(duties)
-    queries = workload(data, count)
+    queries = workload(data, count, per_query)
     reference = Scan()
     reference.build(data, folder)
     expected = [reference.answer(q) for q in queries]
@@ -633,6 +643,7 @@ def run_all(args: argparse.Namespace) -> list[dict[str, Any]]:
                     str(folder),
                     "--zen-encoding",
                     args.zen_encoding,
+                    *(["--profiles"] if args.profiles else []),
                 ]
                 done = subprocess.run(command, capture_output=True, text=True, check=False)
                 if done.returncode != 0:
@@ -697,6 +708,11 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=2000)
     parser.add_argument("--clingo-max", type=int, default=10_000, help="largest size for clingo")
     parser.add_argument("--zen-encoding", choices=["places", "table", "rows"], default="places")
+    parser.add_argument(
+        "--profiles",
+        action="store_true",
+        help="queries share 40 service profiles (default: every query a service of its own)",
+    )
     parser.add_argument("--json", type=Path, help="also write the raw results here")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--duties", type=int, help=argparse.SUPPRESS)
@@ -705,7 +721,14 @@ def main() -> None:
     if args.worker:
         print(
             json.dumps(
-                worker(args.worker, args.duties, args.queries, args.folder, args.zen_encoding)
+                worker(
+                    args.worker,
+                    args.duties,
+                    args.queries,
+                    args.folder,
+                    args.zen_encoding,
+                    not args.profiles,
+                )
             )
         )
         return

@@ -74,7 +74,7 @@ def coverage(rulebase):  # type: ignore[no-untyped-def]
 
 
 def test_the_page_has_every_generated_section() -> None:
-    assert set(SECTIONS) == {"counts", "grid", "details", "others"}
+    assert set(SECTIONS) == {"counts", "grid", "details", "others", "reviews"}
 
 
 def test_every_id_the_page_names_exists_in_the_library(rulebase) -> None:  # type: ignore[no-untyped-def]
@@ -151,3 +151,15 @@ def test_the_checks_catch_a_dishonest_cell(
     monkeypatch.setattr(sys.modules[__name__], "_grid", lambda: tampered)
     with pytest.raises(AssertionError, match=re.escape(message)):
         test_none_rests_on_an_absence_and_not_encoded_on_nothing(coverage)
+
+
+def test_the_page_shows_each_instruments_review_date(rulebase) -> None:  # type: ignore[no-untyped-def]
+    rows = {
+        line.split("|")[1].strip(" `"): line.split("|")[3].strip()
+        for line in SECTIONS["reviews"].splitlines()
+        if line.startswith("| `")
+    }
+    assert set(rows) == set(rulebase.instruments)
+    for instrument_id, shown in rows.items():
+        review = rulebase.instruments[instrument_id].reviewed
+        assert shown == (review.on.isoformat() if review else "never")

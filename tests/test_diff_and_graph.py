@@ -13,6 +13,8 @@ from typer.testing import CliRunner
 from obligate.interfaces.cli import app
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
+MARKETS = Path(__file__).parent / "fixtures" / "markets"
+GOLDEN = Path(__file__).parent / "golden" / "diff"
 CASE = """cases:
   - id: consent-xa-12
     note: a 12-year-old in XA needs parental consent
@@ -47,13 +49,74 @@ def test_diff_of_two_folders_lists_duty_and_casebook_changes(tmp_path: Path) -> 
     result = CliRunner().invoke(app, ["diff", str(old), str(new), "--casebook", str(cases)])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert "+ added   X-BILL-MINAGE-2" in lines
-    assert "- removed X-BILL-MINAGE" in lines
-    assert "~ duty X-RISK" in lines
-    assert "    deadline.amount: 1.0 -> 6.0" in lines
-    assert "    deadline.unit: 'years' -> 'months'" in lines
+    assert f"+ added duty X-BILL-MINAGE-2  ({new / 'world.obl'}:107)" in lines
+    assert f"- removed duty X-BILL-MINAGE  ({old / 'world.obl'}:107)" in lines
+    # the rule text before and after, never the model's tree
+    assert '    - deadline: 1 year "after designation, then yearly"' in lines
+    assert '    + deadline: 6 months "after designation, then yearly"' in lines
+    assert not any(".amount" in line or ".kind" in line for line in lines)
+    # a consent age lowered is a change of its own
+    assert "~ parameter digital_consent_age in XA" in lines
+    assert '    + digital_consent_age: 12 under X-DATA "Art. 8"' in lines
     assert any("consent-xa-12 (was passing, now failing)" in line for line in lines)
     assert "    duties: -X-CONSENT" in lines
+
+
+def _edit(path: Path, *pairs: tuple[str, str]) -> None:
+    text = path.read_text()
+    for old, new in pairs:
+        assert old in text, old
+        text = text.replace(old, new)
+    path.write_text(text)
+
+
+def test_diff_shows_every_kind_of_change_as_rule_text(tmp_path: Path, update_goldens: bool) -> None:
+    old, new = tmp_path / "old", tmp_path / "new"
+    for target in (old, new):
+        shutil.copytree(MINI, target / "mini")
+        shutil.copytree(MARKETS, target / "markets", ignore=shutil.ignore_patterns("*.yaml"))
+    _edit(
+        new / "mini" / "world.obl",
+        (
+            "digital_consent_age: 15 from 2026-01-01 under",
+            "digital_consent_age: 13 from 2026-01-01 under",
+        ),
+        ("when: service.employees < 50 and", "when: service.employees < 10 and"),
+        ("  status: pending\n}", '  status: pending\n  note: "second reading set for 2027"\n}'),
+    )
+    _edit(
+        new / "markets" / "markets.obl",
+        ("up to 6 percent of worldwide turnover", "up to 10 percent of worldwide turnover"),
+        ("  checked: 2026-01-15", "  checked: 2026-03-01"),
+        ('deadline: 48 hours "after a valid notice"', 'deadline: 24 hours "after a valid notice"'),
+    )
+    result = CliRunner().invoke(app, ["diff", str(old), str(new)])
+    assert result.exit_code == 0, result.output
+    output = result.output.replace(str(tmp_path), "<tmp>")
+    output = "\n".join(output.splitlines()[1:]) + "\n"  # the versions hash the grammar too
+    golden = GOLDEN / "every-kind.txt"
+    if update_goldens or not golden.exists():
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(output, encoding="utf-8")
+    assert output == golden.read_text(encoding="utf-8")
+
+
+def test_identical_libraries_show_no_change(tmp_path: Path) -> None:
+    """A copy in another folder moves every span (file names included): still no change."""
+    copy = tmp_path / "copy"
+    shutil.copytree(MINI, copy)
+    result = CliRunner().invoke(app, ["diff", str(MINI), str(copy)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1:] == [
+        "no change to the rules, parameters or casebook answers"
+    ]
+
+
+def test_the_shipped_library_diffed_with_itself_shows_no_change() -> None:
+    """CA-MRA-4-C16 overrides CA-MRA-4: the span inside ``overrides`` is not a change."""
+    result = CliRunner().invoke(app, ["diff", "rules", "rules", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert '"blocks": []' in result.output and '"changed": []' in result.output
 
 
 def test_diff_reads_git_revisions_of_one_folder(tmp_path: Path) -> None:
@@ -110,7 +173,7 @@ def test_diff_reads_git_revisions_of_one_folder(tmp_path: Path) -> None:
         ],
     )
     assert result.exit_code == 0, result.output
-    assert '"title"' in result.output and "Verifiable parental consent" in result.output
+    assert '"field": "title"' in result.output and "Verifiable parental consent" in result.output
 
 
 def test_diff_of_an_unknown_revision_is_a_clear_error(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -22,6 +23,7 @@ import obligate
 from obligate import QueryError, RuleBase
 from obligate.harmonise import harmonize
 from obligate.interfaces.cli import app
+from obligate.reports import harmonise as reports
 
 FIXTURES = Path(__file__).parent / "fixtures"
 RULES = [FIXTURES / "mini", FIXTURES / "markets"]
@@ -79,14 +81,35 @@ def test_output_matches_golden(
     assert output == golden.read_text(encoding="utf-8")
 
 
-def test_cells_say_required_prohibited_permitted_none_or_not_encoded(rulebase: RuleBase) -> None:
-    comparison = harmonize.compare(rulebase, SERVICE, MARKETS, "2026-06-01")
-    states = {(c, m): comparison.cell(c, m).state for c in comparison.categories for m in MARKETS}
-    assert states[("parental_consent", "XA")] == "required"
-    assert states[("content_restriction", "XA")] == "prohibited"
-    assert states[("content_restriction", "XF-1")] == "permitted"
-    assert states[("parental_consent", "XO")] == "no duty in this law"
-    assert states[("parental_consent", "XF-1")] == "not encoded"
+CELL_CASES = [
+    # (category, market, state, modalities of what applies, duties listed as not applicable)
+    ("parental_consent", "XA", "applies", ["obligation"], []),
+    ("content_restriction", "XA", "applies", ["prohibition"], ["X-DETECT"]),
+    ("content_restriction", "XF-1", "applies", ["permission"], []),
+    ("parental_consent", "XO", "no duty in this law", [], []),
+    ("parental_consent", "XF-1", "not encoded", [], []),
+    # encoded for XF-1: one bill pending, one law not yet in effect
+    ("minimum_age", "XF-1", "not applicable", [], ["XF-MINAGE"]),
+    # encoded for services established in XF; this one is established in XO
+    ("report_to_authority", "XF-1", "not applicable", [], ["X-OLD-REPORT"]),
+]
+
+
+@pytest.mark.parametrize(
+    ("category", "market", "state", "modalities", "not_applicable"), CELL_CASES
+)
+def test_each_cell_is_in_exactly_one_state(
+    rulebase: RuleBase,
+    category: str,
+    market: str,
+    state: str,
+    modalities: list[str],
+    not_applicable: list[str],
+) -> None:
+    cell = harmonize.compare(rulebase, SERVICE, MARKETS, "2026-06-01").cell(category, market)
+    assert (cell.state, cell.modalities) == (state, modalities)
+    assert [a.id for a in cell.not_applicable] == not_applicable
+    assert all(a.why for a in (*cell.not_applicable, *cell.suspended_why, *cell.open))
 
 
 def test_age_bands_come_from_the_law(rulebase: RuleBase) -> None:
@@ -110,15 +133,55 @@ def test_deadlines_compare_in_hours_and_the_baseline_keeps_the_shortest(rulebase
     assert (deadline.value, deadline.duty, deadline.market) == (24, "XU-TAKEDOWN", "XA")
 
 
+KIND_CASES = [
+    # (category, kind, the strictest period's duty, its market, its hours, how it reads)
+    ("takedown", "time limit", "XU-TAKEDOWN", "XA", 24, "shortest time limit: within 24 hours"),
+    ("preservation", "retention", "XF-PRESERVE", "XF-1", 8766, "keep for 1 year"),
+    ("transparency_reporting", "reporting interval", "XF-REPORT", "XF-1", 4383, "every 6 months"),
+]
+
+
+@pytest.mark.parametrize(("category", "kind", "duty", "market", "hours", "text"), KIND_CASES)
+def test_the_baseline_keeps_the_strictest_period_of_each_kind(
+    rulebase: RuleBase, category: str, kind: str, duty: str, market: str, hours: int, text: str
+) -> None:
+    """Shortest time limit, longest retention, most frequent report: never "0.5 y"."""
+    comparison = harmonize.compare(rulebase, SERVICE, MARKETS, "2026-06-01")
+    result = harmonize.baseline(comparison, rulebase)
+    [line] = [
+        line for line in result.lines if line.category == category and line.kind == "deadline"
+    ]
+    assert (line.period_kind, line.duty, line.market, line.value) == (kind, duty, market, hours)
+    assert text in line.text
+    for rendered in (reports.compare_markdown(comparison), reports.baseline_text(result)):
+        assert not re.search(r"\d y\b", rendered)  # "0.5 y" was the old reading
+
+
 def test_conflicts_are_listed_with_both_citations(rulebase: RuleBase) -> None:
     comparison = harmonize.compare(rulebase, SERVICE, MARKETS, "2026-06-01")
     conflicts = harmonize.baseline(comparison, rulebase).conflicts
+    assert conflicts == comparison.conflicts  # compare and baseline list the same
     assert {(c.first.id, c.first_market, c.second.id, c.second_market) for c in conflicts} == {
         ("X-NO-SCAN", "XA", "XF-SCAN", "XF-1"),
         ("X-NO-SCAN", "XB", "XF-SCAN", "XF-1"),
+        ("XF-PRESERVE", "XF-1", "XU-MINIMISE", "XA, XB"),
     }
     assert conflicts[0].first.citation.provision == "Art. 5"
     assert conflicts[0].second.citation.provision == "s. 30"
+
+
+def test_an_obligation_to_keep_data_conflicts_with_one_to_minimise_it(rulebase: RuleBase) -> None:
+    comparison = harmonize.compare(rulebase, SERVICE, MARKETS, "2026-06-01")
+    [keeping] = [c for c in comparison.conflicts if c.subject == "keeping data"]
+    assert (keeping.category, keeping.second_category) == ("preservation", "data_minimisation")
+    assert (keeping.first.modality, keeping.second.modality) == ("obligation", "obligation")
+    assert "check whether either law exempts" in keeping.detail
+    # every human format names it with both citations
+    for render in (reports.compare_table, reports.compare_markdown, reports.compare_html):
+        assert "XF-PRESERVE" in render(comparison) and "XU-MINIMISE" in render(comparison)
+    result = harmonize.baseline(comparison, rulebase)
+    for text in (reports.baseline_text(result), reports.baseline_csv(result)):
+        assert "XF-SAFETY s. 50 vs X-DATA Art. 5(1)(e)" in text
 
 
 def test_divergence_ranks_the_least_harmonised_first(rulebase: RuleBase) -> None:
@@ -275,3 +338,43 @@ def test_compare_cells_say_who_enforces(rulebase: RuleBase) -> None:
     comparison = harmonize.compare(rulebase, SERVICE, MARKETS, "2026-06-01")
     [duty] = comparison.cell("takedown", "XF-1").duties
     assert duty.enforcement.startswith("Federation Safety Commissioner · 500,000 USD")
+
+
+STAYED = "injunction stayed in NetChoice v. Example (Appeals) on 2025-06-01"
+
+
+def test_every_human_output_shows_the_latest_court_event(rulebase: RuleBase) -> None:
+    """X-KIDS was enjoined, then the injunction stayed on appeal: each rendering says so,
+    with the case and the date, not a plain binding duty (issue 13, point 1)."""
+    comparison = harmonize.compare(rulebase, SERVICE, MARKETS, "2026-06-01")
+    listing = harmonize.checklist(rulebase, SERVICE, MARKETS, "2026-06-01")
+    result = harmonize.baseline(comparison, rulebase)
+    renderings = {
+        "compare table": reports.compare_table(comparison, width=2000),
+        "compare md": reports.compare_markdown(comparison),
+        "compare html": reports.compare_html(comparison),
+        "compare csv": reports.compare_csv(comparison),
+        "baseline text": reports.baseline_text(result),
+        "baseline md": reports.baseline_markdown(result),
+        "baseline csv": reports.baseline_csv(result),
+        "checklist md": reports.checklist_markdown(listing),
+        "checklist html": reports.checklist_html(listing),
+        "checklist csv": reports.checklist_csv(listing),
+    }
+    missing = [name for name, text in renderings.items() if STAYED not in " ".join(text.split())]
+    assert not missing
+
+
+def test_open_questions_are_asked_in_words(rulebase: RuleBase) -> None:
+    """A service file that leaves out a fact gets the question and the accepted values, not
+    the fact's name (issue 13, point 3)."""
+    service = {k: v for k, v in SERVICE.items() if k != "monthly_active_users"}
+    comparison = harmonize.compare(rulebase, service, ["XA"], "2026-06-01")
+    cell = comparison.cell("risk_assessment", "XA")
+    assert cell.state == "conditional"
+    [aside] = cell.open
+    assert aside.id == "X-RISK"
+    assert aside.why.startswith("What is the average monthly active recipients, per jurisdiction?")
+    assert "a number per jurisdiction code" in aside.why
+    listing = harmonize.checklist(rulebase, service, ["XA"], "2026-06-01")
+    assert any(w.id == "X-RISK" and w.why == aside.why for w in listing.watch)

@@ -161,7 +161,15 @@ def test_cli_explain_says_why_not() -> None:
     )
     assert result.exit_code == 0, result.output
     assert "does not apply" in result.output
-    assert "user.age 13 >= digital_consent_age 13 (from XA)" in result.output
+    # in words, the parameter with the place that sets it and its provision (issue 13, 2)
+    assert (
+        "the user's age in whole years is 13, at least digital_consent_age 13 (age below which"
+        " a parent must consent to processing on the basis of consent), set by XA under X-DATA"
+        " Art. 8" in result.output
+    )
+    assert "X-DATA Art. 8(1) <https://example.org/data> · tests/fixtures/mini/world.obl:61" in (
+        result.output
+    )
 
 
 def test_cli_explain_unknown_duty_suggests_a_name() -> None:

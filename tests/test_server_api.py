@@ -506,3 +506,24 @@ def test_startup_problems_are_reported(arguments: list[str], exit_code: int, wor
     assert result.returncode == exit_code, result.stderr
     assert words in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_duty_shows_its_instruments_court_history(client: httpx.Client) -> None:
+    """Mississippi H.B. 1126's history is recorded on the instrument: the duty detail shows
+    it, oldest first, and an answer says where the law stands (issue 13, point 1)."""
+    duty = client.get("/v1/duties/US-MS-HB1126-AGE").json()
+    assert [(e["date"], e["event"]) for e in duty["court"]] == [
+        ("2024-07-01", "enjoined"),
+        ("2025-04-17", "injunction lifted"),
+        ("2025-06-18", "enjoined"),
+        ("2025-07-17", "injunction stayed"),
+    ]
+    assert duty["court"][2]["protecting"] == ["NetChoice"]
+    body = {"user": {"age": 15, "location": "US-MS"}, "date": "2026-11-25"}
+    body["service"] = {"types": ["social_media"], "features": ["user_generated_content"]}
+    answer = client.post("/v1/determine", json=body).json()
+    [age] = [d for d in answer["duties"] if d["id"] == "US-MS-HB1126-AGE"]
+    assert age["standing"]["latest"]["event"] == "injunction stayed"
+    assert (
+        "NetChoice v. Fitch" in age["standing"]["text"] and "2025-07-17" in age["standing"]["text"]
+    )

@@ -340,6 +340,25 @@ def render_counts(found: Counts) -> str:
     )
 
 
+def render_reviews(rules: RuleBase) -> str:
+    """Each instrument's last reading: when, and how old the source read was."""
+    lines = [
+        "| instrument | jurisdiction | reviewed | source dated | court history reviewed |",
+        "|---|---|---|---|---|",
+    ]
+    ordered = sorted(rules.instruments.values(), key=lambda i: (i.jurisdiction or "", i.id))
+    for instrument in ordered:
+        review = instrument.reviewed
+        court = instrument.court_reviewed
+        court_cell = "-" if not instrument.court else (court.on.isoformat() if court else "never")
+        dated = review.source_date.isoformat() if review and review.source_date else "-"
+        lines.append(
+            f"| `{instrument.id}` | {instrument.jurisdiction or '-'} | "
+            f"{review.on.isoformat() if review else 'never'} | {dated} | {court_cell} |"
+        )
+    return "\n".join(lines)
+
+
 def sections(rules: RuleBase, cases_root: Path) -> dict[str, str]:
     coverage = build(rules)
     return {
@@ -347,6 +366,7 @@ def sections(rules: RuleBase, cases_root: Path) -> dict[str, str]:
         "grid": render_grid(coverage) + "\n",
         "details": render_details(coverage),
         "others": render_others(coverage) + "\n",
+        "reviews": render_reviews(rules) + "\n",
     }
 
 

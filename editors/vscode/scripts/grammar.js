@@ -162,6 +162,8 @@ const repository = {
   'field-adopted': field('adopted', 'adopted', [inc('date')]),
   'field-effective': field('effective', 'effective|until', [inc('date')]),
   'field-checked': field('checked', 'checked', [inc('date')]),
+  // reviewed: 2026-12-04 against "source" dated 2024-03-07 (on instruments and court histories)
+  'field-reviewed': field('reviewed', 'reviewed', [keyword(['against', 'dated']), inc('date'), inc('strings')]),
   'field-category': field('category', 'category', [
     { match: `${B}${NAME}${E}`, name: S('variable.other.enummember.category') },
   ]),
@@ -180,6 +182,8 @@ const repository = {
   'field-terms': field('terms', 'terms', nameList('entity.name.type.term')),
   'field-status': field('status', 'status', [inc('status-words'), inc('date'), inc('strings'), inc('parties')]),
   'field-deadline': field('deadline', 'deadline', [
+    // the kind of period: a time limit, a retention period, a reporting interval, a notice period
+    keyword(['within', 'retain', 'every', 'notice'], 'keyword.other.deadline-kind'),
     inc('number'),
     keyword(['hours', 'hour', 'days', 'day', 'months', 'month', 'years', 'year'], 'keyword.other.unit'),
     inc('strings'),
@@ -226,6 +230,7 @@ const repository = {
     endCaptures: { 0: { name: S('punctuation.section.block.end') } },
     patterns: [
       inc('comment'),
+      inc('field-reviewed'),
       {
         name: S('meta.court-event'),
         begin: String.raw`${LINE_START}(${DATE_LOOSE})\s*(:)`,
@@ -442,6 +447,7 @@ const repository = {
     inc('field-adopted'),
     inc('field-effective'),
     inc('field-status'),
+    inc('field-reviewed'),
     inc('field-note'),
     inc('unknown-field'),
     inc('unexpected'),

@@ -10,7 +10,7 @@ const { spawnSync } = require('node:child_process');
 const { REPO, EXTENSION } = require('./tokenizer');
 
 const FILES = ['rules/us/states/ms.obl', 'rules/eu/dsa.obl', 'rules/eu/enforcement.obl',
-  'rules/us/states/jurisdictions.obl', 'src/obligate/prelude.obl'];
+  'rules/us/states/jurisdictions.obl', 'src/obligate/language/prelude.obl'];
 
 // [file, a substring that picks the line, the text, its highlight group]
 const EXPECTED = [
@@ -24,16 +24,16 @@ const EXPECTED = [
   ['rules/us/states/ms.obl', 'and user.age < parental_consent_age', 'user', 'obligateSubject'],
   ['rules/us/states/ms.obl', 'and user.age < parental_consent_age', 'age', 'obligateFact'],
   ['rules/us/states/ms.obl', 'and user.age < parental_consent_age', '<', 'obligateOperator'],
-  ['rules/us/states/ms.obl', 'note: """Digital service providers', 'Digital service providers', 'obligateNote'],
-  ['rules/us/states/ms.obl', 'account holder\'s age and obtain parental consent', 'account holder', 'obligateNote'],
+  ['rules/us/states/ms.obl', 'note: """Codified as Miss. Code Ann.', 'Codified as Miss', 'obligateNote'],
+  ['rules/us/states/ms.obl', '  definitions ("known minor"', 'definitions', 'obligateNote'],
   ['rules/eu/dsa.obl', 'obligation EU-DSA-13-1 ', 'obligation', 'obligateBlock'],
   ['rules/eu/dsa.obl', 'category: legal_representative', 'legal_representative', 'obligateCategory'],
-  ['rules/eu/dsa.obl', '          and not service is very_large_online_platform', 'not', 'obligateLogic'],
+  ['rules/eu/dsa.obl', '    and not service is very_large_online_platform', 'not', 'obligateLogic'],
   ['rules/eu/enforcement.obl', 'penalty: up to 10_000_000 EUR', '10_000_000', 'obligateNumber'],
   ['rules/us/states/jurisdictions.obl', 'jurisdiction US-AL "Alabama" { part_of: US }', 'part_of', 'obligateField'],
-  ['src/obligate/prelude.obl', '  type social_media', 'type', 'obligateBlock'],
-  ['src/obligate/prelude.obl', '  type social_media', 'social_media', 'obligateDeclared'],
-  ['src/obligate/prelude.obl', 'service fact monthly_active_users', 'jurisdiction', 'obligateType'],
+  ['src/obligate/language/prelude.obl', '  type social_media', 'type', 'obligateBlock'],
+  ['src/obligate/language/prelude.obl', '  type social_media', 'social_media', 'obligateDeclared'],
+  ['src/obligate/language/prelude.obl', 'service fact monthly_active_users', 'jurisdiction', 'obligateType'],
 ];
 
 function runVim(files) {

@@ -32,12 +32,19 @@ def citation_out(citation: m.Citation, instrument: m.Instrument | None) -> Citat
     )
 
 
+DEADLINE_KINDS = ("time limit", "retention", "reporting interval", "notice period")
+
+
 class DeadlineOut(_Answer):
     amount: float | None
     unit: str | None
     hours: float | None
     text: str
     description: str | None
+    # what the period measures: a time limit to act (the shortest is strictest), a retention
+    # or preservation period (the longest), a reporting interval (the shortest: the most
+    # frequent reports) or a notice period (the longest)
+    kind: Literal["time limit", "retention", "reporting interval", "notice period"] = "time limit"
 
 
 class TermOut(_Answer):
@@ -52,6 +59,37 @@ class TermOut(_Answer):
     attributes: dict[str, bool | int | float | str] = {}
     status: str = "in_force"
     source: str
+
+
+class CourtEventOut(_Answer):
+    """One dated event of a law's court history."""
+
+    date: str
+    event: str  # enjoined, injunction stayed, injunction lifted, struck down, upheld
+    case: str
+    protecting: list[str] = []  # whom an injunction shields (empty: everyone)
+
+
+class StandingOut(_Answer):
+    """A duty's legal standing on the query's date, in words and in parts: its status, the
+    latest court event on or before the date (case and date), and for whom an injunction in
+    effect holds. Every human output shows ``text``."""
+
+    status: str  # as the duty's ``status``
+    text: str  # "in force; injunction stayed in NetChoice v. Fitch on 2025-07-17"
+    latest: CourtEventOut | None = None  # the latest court event on or before the date
+    protecting: list[str] = []  # for whom an injunction in effect holds (empty: everyone)
+    binds_this_service: bool | None = None  # None: the answer turns on its associations
+
+
+class QuestionOut(_Answer):
+    """An open question a conditional duty turns on, as a person answers it."""
+
+    fact: str  # as ``depends_on`` names it: service.directed_at_children
+    question: str  # "Is it true that the service or a part of it is directed at children?"
+    accepted: str  # the values the service file takes: "true or false"
+    field: str | None = None  # the service-file key to set, when a service fact
+    choices: list[str] = []  # the names it takes, for a list of types or features
 
 
 class DutyOut(_Answer):
@@ -72,10 +110,13 @@ class DutyOut(_Answer):
     overrides: list[str] = []
     note: str | None = None
     terms: list[TermOut] = []  # filled by terms.terms_for_duty
+    standing: StandingOut | None = None  # status, latest court event and for whom, in words
+    history: list[CourtEventOut] = []  # the law's whole court history, oldest first
 
 
 class ConditionalOut(DutyOut):
     depends_on: list[str]
+    questions: list[QuestionOut] = []  # depends_on, as questions with their accepted values
 
 
 class SuspensionOut(_Answer):
@@ -161,6 +202,12 @@ class Explanation(_Answer):
     ]
     reasons: list[str]
     duty: DutyOut | None = None
+    words: list[str] = []  # the reasons as sentences from the rule's own words
+    citation: CitationOut | None = None  # the duty's provision and the rule-file line
+    source: str | None = None
+    note: str | None = None  # the duty's note: the law's text or the encoder's reading
+    standing: StandingOut | None = None
+    questions: list[QuestionOut] = []  # what to answer when the outcome is conditional
 
     def to_json(self) -> str:
         return json.dumps(self.model_dump(mode="json"), indent=2, ensure_ascii=False)

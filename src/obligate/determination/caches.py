@@ -1,8 +1,12 @@
 """The determiner's memory: bounded caches, the lock they share, and their counters.
 
-Every level of the answer-class cache (places, periods, classes, views...) and the cache of
-exact answers is a first-in first-out cache of fixed size: when one is full, the entry kept
-longest is forgotten (a new entry is what the next queries of a batch ask for). Lookups and
+The top level of the answer-class cache (places, locations, establishments) and the cache of
+exact answers are first-in first-out caches of fixed size: when one is full, the entry kept
+longest is forgotten (a new entry is what the next queries of a batch ask for). The levels
+below a place (periods, classes, firings, views, summaries) are plain dictionaries: their
+keys are slots among a few dates or age bands, so each stays small, and making a bounded
+cache for each new place, period and class cost more than a tenth of an unseen answer; they
+go with their place when the budget empties the places. Lookups and
 inserts go under one lock: evicting iterates the cache, which another thread's insert would
 otherwise change under it.
 """
@@ -10,6 +14,7 @@ otherwise change under it.
 from __future__ import annotations
 
 import threading
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +31,9 @@ CLASS_CACHE_SIZE = 50_000
 CACHE_BUDGET = 200_000
 
 Bounded = FIFOCache[Any, Any]
+# A level below a place: a dictionary, bounded by its few possible keys.
+Nested = dict[Any, Any]
+Cache = MutableMapping[Any, Any]
 
 
 def bounded(size: int = CLASS_CACHE_SIZE) -> Bounded:
@@ -49,8 +57,17 @@ class Memory:
         self.classes = Tally()  # every level of the answer-class cache
         self.held = 0.0  # what the class cache holds (CACHE_BUDGET)
 
-    def find(self, cache: Bounded, key: Any, tally: Tally | None = None) -> Any:
+    def find(self, cache: Cache, key: Any, tally: Tally | None = None) -> Any:
         """The value kept for ``key``, or None; counted as a hit or a miss."""
+        if type(cache) is dict:
+            # A level below a place: one dictionary operation, atomic under the GIL
+            # (no value kept is None); the counts may miss a race, nothing else can.
+            value = cache.get(key)
+            if value is None:
+                (tally or self.classes).misses += 1
+            else:
+                (tally or self.classes).hits += 1
+            return value
         # ``in`` before the lookup: a missing key would cost two exceptions in cachetools.
         with self.lock:
             if key not in cache:
@@ -59,8 +76,11 @@ class Memory:
             (tally or self.classes).hits += 1
             return cache[key]
 
-    def keep(self, cache: Bounded, key: Any, value: Any) -> None:
+    def keep(self, cache: Cache, key: Any, value: Any) -> None:
         """Remember a value, forgetting the oldest when the cache is full."""
+        if type(cache) is dict:
+            cache[key] = value  # atomic under the GIL; nothing to forget
+            return
         with self.lock:
             cache[key] = value
 

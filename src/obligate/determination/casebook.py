@@ -8,7 +8,7 @@ and compared with what it wants.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,9 +16,11 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from obligate.determination import casebook_errors
 from obligate.determination.answer import Determination
 from obligate.determination.query import QueryError
 from obligate.determination.rulebase import RuleBase
+from obligate.language.diagnostics import Diagnostic, Span, render_all
 
 
 class ParameterWant(BaseModel):
@@ -84,6 +86,15 @@ class CaseFile(BaseModel):
     cases: list[Case]
 
 
+# The model of each kind of mapping, so an unknown key's hint lists the keys it may be.
+SCHEMA: dict[str, type[BaseModel]] = {
+    "": CaseFile,
+    "case": Case,
+    "query": CaseQuery,
+    "parameter": ParameterWant,
+}
+
+
 @dataclass(frozen=True)
 class LoadedCase:
     case: Case
@@ -106,7 +117,17 @@ class Outcome:
 
 
 class CasebookError(Exception):
-    """A casebook file that does not match the schema."""
+    """A casebook file that does not match the schema: every problem, positioned."""
+
+    def __init__(
+        self,
+        message: str = "",
+        diagnostics: Sequence[Diagnostic] = (),
+        sources: Mapping[str, str] | None = None,
+    ) -> None:
+        self.diagnostics = sorted(diagnostics, key=Diagnostic.sort_key)
+        self.sources = dict(sources or {})
+        super().__init__(message or render_all(self.diagnostics, self.sources, limit=50))
 
 
 def case_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -122,29 +143,37 @@ def case_files(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def load_cases(paths: Iterable[str | Path]) -> list[LoadedCase]:
-    """Every case under ``paths``, sorted by file; raise ``CasebookError`` on a bad file."""
+    """Every case under ``paths``, sorted by file; raise ``CasebookError`` with every problem
+    of every file, each at its line and column."""
     loaded: list[LoadedCase] = []
-    problems: list[str] = []
+    problems: list[Diagnostic] = []
+    texts: dict[str, str] = {}
     seen: dict[str, str] = {}
     for path in case_files(paths):
+        shown = str(path)
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-            case_file = CaseFile.model_validate(data)
-        except (yaml.YAMLError, OSError) as exc:
-            problems.append(f"{path}: {exc}")
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(Diagnostic("E601", f"cannot read this file: {exc}", Span(shown, 1, 1)))
+            continue
+        texts[shown] = text
+        try:
+            case_file = CaseFile.model_validate(yaml.safe_load(text))
+        except yaml.YAMLError as exc:
+            problems.append(casebook_errors.yaml_problem(shown, exc))
             continue
         except ValidationError as exc:
-            for error in exc.errors():
-                where = ".".join(str(p) for p in error["loc"])
-                problems.append(f"{path}: {where}: {error['msg']}")
+            problems.extend(casebook_errors.schema_problems(shown, text, exc, SCHEMA))
             continue
-        for case in case_file.cases:
+        for index, case in enumerate(case_file.cases):
             if case.id in seen:
-                problems.append(f"{path}: case id `{case.id}` is also used in {seen[case.id]}")
-            seen[case.id] = str(path)
-            loaded.append(LoadedCase(case, str(path)))
+                problems.append(
+                    casebook_errors.duplicate_case(shown, text, index, case.id, seen[case.id])
+                )
+            seen.setdefault(case.id, shown)
+            loaded.append(LoadedCase(case, shown))
     if problems:
-        raise CasebookError("\n".join(problems))
+        raise CasebookError("", problems, texts)
     return loaded
 
 

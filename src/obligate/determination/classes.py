@@ -5,16 +5,17 @@ left out) are explained by the three-valued evaluator, which must agree with the
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from obligate.determination.caches import Bounded, Memory, bounded
+from obligate.determination.caches import Memory, Nested
 from obligate.determination.catalogue import Catalogue, DutyInfo, Read
 from obligate.determination.period import Period, band
 from obligate.determination.place import Place
 from obligate.engine.evaluate import NEVER, Evaluator, Facts, Outcome
-from obligate.engine.rules import AGE
+from obligate.engine.forms import AGE
 from obligate.graph.jurisdictions import ParameterSetting
 from obligate.language import model as m
 
@@ -30,14 +31,39 @@ class InternalError(RuntimeError):
     """The engine and the evaluator disagree: a bug in obligate, never in the query."""
 
 
-@dataclass(frozen=True)
 class Candidate:
-    """A duty in reach, explained on the known facts (the date is read later)."""
+    """A duty in reach, explained on the known facts (the date is read later). It is
+    explained when first asked: a candidate that the query's date leaves out of every
+    section of the answer (not yet in effect, or ended, and no change within the horizon:
+    about a third of those durable-rules fires, as dates are not in its rules) never is."""
 
-    info: DutyInfo
-    hook: m.Hook | None  # the hook that reached the query (None: unknown)
-    when: Outcome
-    unless: Outcome
+    __slots__ = ("info", "hook", "_outcomes", "_explain")
+
+    def __init__(
+        self,
+        info: DutyInfo,
+        hook: m.Hook | None,  # the hook that reached the query (None: unknown)
+        explain: Callable[[], tuple[Outcome, Outcome]],
+    ) -> None:
+        self.info = info
+        self.hook = hook
+        self._outcomes: tuple[Outcome, Outcome] | None = None
+        self._explain = explain
+
+    def explained(self) -> tuple[Outcome, Outcome]:
+        outcomes = self._outcomes
+        if outcomes is None:
+            # Two threads may both explain it: they find the same, and either is kept.
+            outcomes = self._outcomes = self._explain()
+        return outcomes
+
+    @property
+    def when(self) -> Outcome:
+        return self.explained()[0]
+
+    @property
+    def unless(self) -> Outcome:
+        return self.explained()[1]
 
 
 @dataclass
@@ -46,7 +72,7 @@ class Firing:
 
     held: list[tuple[DutyInfo, m.Hook]]  # the duties whose conditions hold, nearest hook
     dates: tuple[dt.date, ...]  # every date on which one of them changes standing
-    summaries: Bounded = field(default_factory=bounded)  # date slot -> (ids, categories)
+    summaries: Nested = field(default_factory=dict)  # date slot -> (ids, categories)
 
 
 @dataclass
@@ -55,7 +81,7 @@ class Class:
 
     candidates: list[Candidate]
     dates: tuple[dt.date, ...]  # every date on which a candidate's standing changes
-    views: Bounded = field(default_factory=bounded)  # (date slot, horizon slot) -> View
+    views: Nested = field(default_factory=dict)  # (date slot, horizon slot) -> View
 
 
 class Classes:
@@ -127,7 +153,13 @@ class Classes:
             chosen = self._every_duty_in_reach(place, facts, fired)
         else:
             chosen = self._duties_in_question(place, period, age is not None, fired)
-        candidates = [self._evaluate(info, hook, facts, fired) for info, hook in chosen]
+        candidates = [
+            Candidate(info, hook, functools.partial(self._evaluate, info, hook, facts, fired))
+            for info, hook in chosen
+        ]
+        if self.verify or not self.cache:
+            for candidate in candidates:
+                candidate.explained()  # the reference: every candidate checked now
         dates: set[dt.date] = set()
         for candidate in candidates:
             dates.update(self.catalogue.dates[candidate.info.duty.id])
@@ -208,7 +240,7 @@ class Classes:
 
     def _evaluate(
         self, info: DutyInfo, hook: m.Hook | None, facts: Facts, fired: frozenset[int]
-    ) -> Candidate:
+    ) -> tuple[Outcome, Outcome]:
         when = self.evaluator.evaluate(info.duty.when, facts)
         unless = self.evaluator.evaluate(info.duty.unless, facts) if info.duty.unless else NEVER
         holds = when.value is True and unless.value is False and hook is not None
@@ -218,7 +250,7 @@ class Classes:
                 f"engine and evaluator disagree on {info.duty.id}: "
                 f"engine {engine_holds}, evaluator {holds}"
             )
-        return Candidate(info, hook, when, unless)
+        return when, unless
 
 
 def known(

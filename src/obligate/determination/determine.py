@@ -42,7 +42,9 @@ from obligate.determination.query import Query
 from obligate.determination.sections import displacement, order_key
 from obligate.determination.terms import TermIndex
 from obligate.determination.view import View, Views, echo
+from obligate.determination.wording import in_words
 from obligate.engine.evaluate import Evaluator, Facts
+from obligate.engine.wording import Wording
 from obligate.graph.jurisdictions import JurisdictionGraph
 from obligate.language.compiler import Compiled
 from obligate.memory import collector_paused
@@ -74,11 +76,13 @@ class Determiner:
         self.engine = catalogue.engine
         self.graph = JurisdictionGraph(self.library.jurisdictions.values())
         self.evaluator = Evaluator(self.library)
+        self.wording = Wording(self.evaluator)
         self.places = Places(self.graph, self.plan, self.memory)
         self.periods = Periods(self.graph, self.places.flags, self.engine, self.memory)
         self.classes = Classes(catalogue, self.evaluator, self.memory, cache, verify)
         rulebase = out.RulebaseOut(version=self.version, rules=len(self.duties))
-        self.views = Views(self.graph, TermIndex(self.library, self.graph), rulebase)
+        dates = {d: tuple(sorted(found)) for d, found in catalogue.dates.items()}
+        self.views = Views(self.graph, TermIndex(self.library, self.graph), rulebase, dates)
 
     # ------------------------------------------------------------ facts
 
@@ -177,6 +181,8 @@ class Determiner:
             self._answers = bounded(ANSWER_CACHE_SIZE)
             self.places.forget()
         self.memory.reset()
+        self.periods.forget()
+        self.views.forget()
         self.engine.forget()
 
     def _view(self, service_key: str, query: Query, horizon_days: int) -> tuple[Place, View]:
@@ -216,9 +222,10 @@ class Determiner:
     # ------------------------------------------------------------ explain
 
     def explain(self, duty_id: str, query: Query) -> out.Explanation:
+        """Why a duty applies or not: the reasons, and the same told in words."""
         found = explain(duty_id, self.determine(query))
-        if found is not None:
-            return found
         facts, reach = self.facts(query)
-        reasons = why_not(self.duties[duty_id], query, facts, reach, self.evaluator)
-        return out.Explanation(id=duty_id, outcome="does_not_apply", reasons=reasons)
+        if found is None:
+            reasons = why_not(self.duties[duty_id], query, facts, reach, self.evaluator)
+            found = out.Explanation(id=duty_id, outcome="does_not_apply", reasons=reasons)
+        return in_words(found, self.duties[duty_id], query, facts, self.wording)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from obligate.determination import answer as out
-from obligate.determination.caches import Bounded, Memory, bounded
+from obligate.determination.caches import Memory, Nested
 from obligate.determination.making import make
 from obligate.engine.rules import Engine, safe
 from obligate.graph.jurisdictions import JurisdictionGraph, ParameterSetting
@@ -34,8 +34,8 @@ class Period:
     flat: dict[str, Any]
     thresholds: tuple[float, ...]  # every value the rules compare the user's age with
     open_duties: dict[bool, frozenset[str]] = field(default_factory=dict)
-    classes: Bounded = field(default_factory=bounded)  # Band -> Class
-    firings: Bounded = field(default_factory=bounded)  # Band -> Firing
+    classes: Nested = field(default_factory=dict)  # Band -> Class
+    firings: Nested = field(default_factory=dict)  # Band -> Firing
 
 
 class Periods:
@@ -49,6 +49,12 @@ class Periods:
         self.age_constants = engine._age_constants
         self.age_partners = engine._age_partners
         self.memory = memory
+        # (location, parameter slot) -> the parameters in force there, as the answer shows
+        # them and as engine attributes: the same for every service at the location.
+        self.settings: dict[tuple[str, int], Settings] = {}
+
+    def forget(self) -> None:
+        self.settings = {}
 
     def period(self, place: Place, date: dt.date) -> Period:
         slot = bisect_right(place.parameter_dates, date)
@@ -59,16 +65,36 @@ class Periods:
         return found
 
     def new_period(self, place: Place, date: dt.date) -> Period:
-        parameters = self.graph.parameters(place.location, date)
-        flat = {**place.flat, **flat_parameters(self.flags, parameters)}
-        thresholds = set(self.age_constants)
-        thresholds.update(flat[a] for a in self.age_partners if flat.get(a) is not None)
+        key = (place.location, bisect_right(place.parameter_dates, date))
+        settings = self.settings.get(key)
+        if settings is None:
+            parameters = self.graph.parameters(place.location, date)
+            settings = Settings(
+                parameters,
+                {n: parameter_out(s) for n, s in parameters.items()},
+                flat_parameters(self.flags, parameters),
+            )
+            self.settings[key] = settings
+        flat = {**place.flat, **settings.flat}
+        thresholds = self.age_constants
+        if self.age_partners:
+            partners = {flat[a] for a in self.age_partners if flat.get(a) is not None}
+            thresholds = tuple(sorted(partners.union(thresholds)))
         return Period(
-            parameters=parameters,
-            parameters_out={n: parameter_out(s) for n, s in parameters.items()},
+            parameters=settings.parameters,
+            parameters_out=settings.parameters_out,
             flat=flat,
-            thresholds=tuple(sorted(thresholds)),
+            thresholds=thresholds,
         )
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The parameters in force at a location between two of their changes."""
+
+    parameters: dict[str, ParameterSetting]
+    parameters_out: dict[str, out.ParameterOut]
+    flat: dict[str, Any]
 
 
 def flat_parameters(

@@ -14,11 +14,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from obligate.determination.caches import Bounded, Memory, bounded
+from obligate.determination.caches import Memory, Nested, bounded
 from obligate.determination.period import flat_parameters
 from obligate.determination.query import Query
 from obligate.engine.evaluate import Facts
-from obligate.engine.rules import AGE, RulePlan, safe
+from obligate.engine.forms import AGE
+from obligate.engine.rules import RulePlan, safe
 from obligate.graph.jurisdictions import JurisdictionGraph
 
 
@@ -58,7 +59,7 @@ class Place:
     hook_rank: dict[tuple[str, str], int]  # the hooks that reach the query, nearest first
     echo: dict[str, Any]  # the query's service, as the answer repeats it
     order: dict[str, int]  # jurisdiction -> its place in the reach
-    periods: Bounded = field(default_factory=bounded)  # parameter slot -> Period
+    periods: Nested = field(default_factory=dict)  # parameter slot -> Period
 
 
 class Places:

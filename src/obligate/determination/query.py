@@ -197,7 +197,19 @@ def build_query(
         errors.extend(_check_user(user_model, library))
     if errors or service_model is None or user_model is None or parsed_date is None:
         raise QueryError(errors)
-    return Query(service=service_model, user=user_model, date=parsed_date)
+    return _assemble(service_model, user_model, parsed_date)
+
+
+def _assemble(service: Service, user: User, date: dt.date) -> Query:
+    """The query of parts already checked, built without validating them again: the same
+    model as ``Query(...)`` gives (pydantic's ``model_construct`` costs as much as checking
+    the whole query)."""
+    query = Query.__new__(Query)
+    object.__setattr__(query, "__dict__", {"service": service, "user": user, "date": date})
+    object.__setattr__(query, "__pydantic_fields_set__", {"service", "user", "date"})
+    object.__setattr__(query, "__pydantic_extra__", None)
+    object.__setattr__(query, "__pydantic_private__", None)
+    return query
 
 
 DATE_ACCEPTED = "a calendar date as YYYY-MM-DD, e.g. 2026-06-01 (or a datetime.date)"
@@ -311,6 +323,8 @@ def _check_service(service: Service, library: Library) -> list[FieldError]:
 
 
 def _extra_facts(service: Service, library: Library) -> list[FieldError]:
+    if not service.model_extra:
+        return []
     declared = {
         name: entry for (subject, name), entry in library.facts.items() if subject == "service"
     }

@@ -18,6 +18,7 @@ from typing import Any
 from obligate.determination.answer import Determination, Explanation
 from obligate.determination.determine import DEFAULT_HORIZON_DAYS, Determiner
 from obligate.determination.enforcement import EnforcementOut, enforcement_of
+from obligate.determination.freshness import ReviewOut, stale
 from obligate.determination.query import FieldError, Query, QueryError, Service, User, build_query
 from obligate.determination.terms import Glossary, default_markets, glossary, parse_date
 from obligate.engine.rules import TooComplex
@@ -68,6 +69,17 @@ class RuleBase:
     @property
     def instruments(self) -> dict[str, m.Instrument]:
         return dict(self.compiled.library.instruments)
+
+    def stale(self, older_than_days: int, today: str | dt.date | None = None) -> list[ReviewOut]:
+        """Instruments and court histories last reviewed more than ``older_than_days`` before
+        ``today`` (default: the real today), or never reviewed; the oldest first."""
+        whole = isinstance(older_than_days, int) and not isinstance(older_than_days, bool)
+        if not whole or older_than_days < 0:
+            message = "must be a whole number of days, 0 or more"
+            problem = FieldError(field="older_than", value=older_than_days, message=message)
+            raise QueryError([problem])
+        day = parse_date(today)
+        return stale(self.compiled.library.instruments.values(), day, older_than_days)
 
     @property
     def terms(self) -> dict[str, list[m.Term]]:

@@ -37,17 +37,15 @@ def sections(place: Place, klass: Class, date: dt.date, horizon_end: dt.date | N
     for candidate in klass.candidates:
         info = candidate.info
         reading = info.timeline.reading(date)
-        if (
-            horizon_end is not None
-            and info.timeline.changes(date, horizon_end)
-            and candidate.when.value is not False
-            and candidate.unless.value is not True
-        ):
+        state = standing(reading, associations)
+        changing = horizon_end is not None and bool(info.timeline.changes(date, horizon_end))
+        if state == "closed" and not changing:
+            continue  # in no section, whatever its condition: left unexplained
+        if changing and candidate.when.value is not False and candidate.unless.value is not True:
             found.upcoming.append((candidate, reading))
         facts_open = open_facts(candidate)
         if facts_open is None:
             continue
-        state = standing(reading, associations)
         if state == "closed":
             continue
         if state == "unknown":

@@ -5,6 +5,8 @@ the law reaches the query, the conditions that hold, and the duty's standing."""
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +16,7 @@ from obligate.determination.classes import AGE_MARK, DATE_MARK, Candidate, Class
 from obligate.determination.making import Maker, make, maker
 from obligate.determination.period import Period, iso
 from obligate.determination.place import Place
+from obligate.determination.questions import questions
 from obligate.determination.sections import (
     changes,
     conflicts,
@@ -21,6 +24,7 @@ from obligate.determination.sections import (
     sections,
     sorted_entries,
 )
+from obligate.determination.standing import history, standing_out
 from obligate.determination.terms import TermIndex
 from obligate.engine.evaluate import number_text
 from obligate.graph.jurisdictions import JurisdictionGraph
@@ -89,11 +93,18 @@ class Views:
     the path from a place to a jurisdiction, the line saying how the law reaches)."""
 
     def __init__(
-        self, graph: JurisdictionGraph, terms: TermIndex, rulebase: out.RulebaseOut
+        self,
+        graph: JurisdictionGraph,
+        terms: TermIndex,
+        rulebase: out.RulebaseOut,
+        dates: Mapping[str, tuple[dt.date, ...]],
     ) -> None:
         self.graph = graph
         self.terms = terms
         self.rulebase = rulebase
+        self.dates = dates  # duty id -> every date its standing or its terms change on
+        # (duty id, jurisdiction, slot among the duty's dates) -> its defined terms
+        self._terms: dict[tuple[str, str, int], list[out.TermOut]] = {}
         self._paths: dict[tuple[str, str], list[str]] = {}
         self._hook_lines: dict[tuple[str, str, str], str] = {}
         self._statics: dict[str, dict[str, Any]] = {}
@@ -108,11 +119,17 @@ class Views:
         marks: bool,
     ) -> View:
         """The answer on one date, its duties sorted into sections."""
+        if not klass.candidates:
+            # No duty in question (most places, for most services): nothing to sort.
+            return View(
+                self.rulebase, list(place.reach), period.parameters_out, (), (), (), (), [], []
+            )
         found = sections(place, klass, date, horizon_end)
         conditional, suspended, upcoming = found.conditional, found.suspended, found.upcoming
         applied, displaced = self._displace(found.applied)
         date_text = DATE_MARK if marks else date.isoformat()
         order = place.order
+        associations = place.service.get("associations")
 
         def entry(
             candidate: Candidate, reading: Reading, kind: type[out.DutyOut], **extra: Any
@@ -120,7 +137,12 @@ class Views:
             hook = candidate.hook or candidate.info.hooks[0]
             # The defined terms the duty rests on, as the reaching law defines them that day
             # (term dates are among the duty's dates, so the whole slot reads the same terms).
-            extra["terms"] = self.terms.for_duty(candidate.info.duty, hook.jurisdiction, date)
+            extra["terms"] = self._duty_terms(candidate.info.duty, hook.jurisdiction, date)
+            timeline = candidate.info.timeline
+            extra["standing"] = standing_out(timeline, reading, date, associations)
+            extra["history"] = history(timeline)
+            if "depends_on" in extra:
+                extra["questions"] = questions(self.terms.library, extra["depends_on"])
             return self._entry(place, candidate, reading, date_text, kind, extra)
 
         duties = sorted_entries([entry(c, r, out.DutyOut) for c, r in applied], order)
@@ -150,6 +172,19 @@ class Views:
             conflicts=conflicts(duties),
             marked=any(e.marked for section in every for e in section),
         )
+
+    def forget(self) -> None:
+        self._terms = {}
+
+    def _duty_terms(self, duty: m.Duty, jurisdiction: str, date: dt.date) -> list[out.TermOut]:
+        """The terms a duty rests on: the same between two of the duty's dates (which hold
+        every date a definition enters or leaves force), so remembered per slot, not per
+        day as the term index does (every unseen query on a new day missed it)."""
+        key = (duty.id, jurisdiction, bisect_right(self.dates[duty.id], date))
+        found = self._terms.get(key)
+        if found is None:
+            found = self._terms[key] = self.terms.for_duty(duty, jurisdiction, date)
+        return list(found)
 
     def _displace(
         self, applied: list[tuple[Candidate, Reading]]
@@ -219,6 +254,7 @@ class Views:
                     "hours": round(deadline.hours, 3) if deadline.hours is not None else None,
                     "text": deadline.text,
                     "description": deadline.description,
+                    "kind": deadline.kind.value,
                 },
             )
             if deadline

@@ -11,7 +11,8 @@ durable-rules traps handled here: facts (not events) so one query fact feeds eve
 catch-all rule (that never fires) so no fact goes unhandled; rulesets are process-wide by
 name, so the name carries the rule base's content hash; a new session costs time in
 proportion to the number of rules, so every query runs in one long-lived session, its facts
-asserted and retracted; at most 4,096 rules per ruleset, so large libraries are split; a fact
+asserted and retracted; at most 4,096 rules per ruleset, and a query's fact is asserted only
+into the rulesets of the jurisdictions whose law reaches it (partition.py); a fact
 that passes more than 64 sibling tests at one point of the network overflows the matcher's
 stack (error 303), so the tests that usually fail come first; its C engine is not documented
 as thread-safe, so calls are serialised. The rules are durable-rules' own JSON, and each
@@ -24,6 +25,7 @@ import functools
 import json
 import re
 import threading
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,26 +33,26 @@ from typing import Any
 import durable_rules_engine
 from durable import lang
 
+from obligate.engine.forms import (
+    AGE,
+    FALSE,
+    TRUE,
+    Alternative,
+    Expr,
+    Literal,
+    derived_name,
+    literals,
+)
+from obligate.engine.partition import partitions
+from obligate.engine.patterns import patterns
 from obligate.language import model as m
 from obligate.language.resolve import BUILTIN_LIST_FACTS, Library
 
 MAX_DISJUNCTS = 256
 RULES_PER_RULESET = 4000
 CACHE_SIZE = 100_000
-AGE = "u_age"
 # The one durable-rules session every query runs in (see Engine._fire).
 SESSION = "query"
-
-# A literal: ("attr", attribute, op, value), ("pair", attribute, op, attribute),
-# ("const", bool) or ("derived", name, positive).
-Literal = tuple[Any, ...]
-# An expression over the query fact: ("lit", literal), ("and", exprs), ("or", exprs),
-# ("true",) or ("false",). durable-rules evaluates and/or inside one pattern.
-Expr = tuple[Any, ...]
-TRUE: Expr = ("true",)
-FALSE: Expr = ("false",)
-# One rule: the derived facts it joins with, and the expression on the query fact.
-Alternative = tuple[frozenset[Literal], Expr]
 
 _OPS = m.COMPARE
 _NEGATE = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
@@ -101,14 +103,6 @@ def disjoin(parts: Iterable[Expr]) -> Expr:
         items.extend(part[1] if part[0] == "or" else (part,))
     unique = sorted(set(items), key=_canonical)
     return FALSE if not unique else unique[0] if len(unique) == 1 else ("or", tuple(unique))
-
-
-def literals(expression: Expr) -> Iterable[Literal]:
-    if expression[0] == "lit":
-        yield expression[1]
-    elif expression[0] in ("and", "or"):
-        for item in expression[1]:
-            yield from literals(item)
 
 
 class Normaliser:
@@ -253,18 +247,20 @@ class Engine:
         self.plan = plan
         self._fired: set[int] = set()
         self._derived: dict[str, str] = {}  # derived fact name -> the fact as asserted
-        self._compiled: list[tuple[int, dict[str, int]]] = []  # handle, rule name -> position
         self._cache: dict[tuple[Any, ...], frozenset[int]] = {}
         self._age_constants, self._age_partners = _age_thresholds(plan)
-        definition_positions = sorted(plan.definition_rules)
-        duty_positions = sorted(set(duty_rules) - set(definition_positions))
-        room = max(1, RULES_PER_RULESET - len(definition_positions))
-        batches = [duty_positions[i : i + room] for i in range(0, len(duty_positions), room)] or [
-            []
-        ]
-        self.rulesets = [f"{name}-{n}" for n in range(len(batches))]
-        for ruleset_name, batch in zip(self.rulesets, batches, strict=True):
-            self._declare(ruleset_name, [*definition_positions, *batch])
+        room = max(1, RULES_PER_RULESET - len(plan.definition_rules))
+        self.partitions = partitions(name, plan, duty_rules, room)
+        self.rulesets = [p.name for p in self.partitions]
+        # handle, rule name -> position, for each partition
+        self._compiled: list[tuple[int, dict[str, int]]] = []
+        for partition in self.partitions:
+            self._declare(partition.name, partition.positions)
+        self._always = [i for i, p in enumerate(self.partitions) if not p.triggers]
+        self._by_trigger: dict[str, list[int]] = {}
+        for index, partition in enumerate(self.partitions):
+            for trigger in partition.triggers:
+                self._by_trigger.setdefault(trigger, []).append(index)
 
     @classmethod
     def shared(cls, name: str, plan: RulePlan, duty_rules: Iterable[int]) -> Engine:
@@ -283,10 +279,10 @@ class Engine:
         rules: dict[str, Any] = {}
         names: dict[str, int] = {}
         for position in positions:
-            patterns = _patterns(self.plan.rules[position])
-            if patterns is not None:
+            found = patterns(self.plan.rules[position])
+            if found is not None:
                 name = f"r_{len(rules)}"
-                rules[name] = {"all": patterns, "run": _ignore}
+                rules[name] = {"all": found, "run": _ignore}
                 names[name] = position
         # Catch-all: every fact reaches some rule, so none is reported unhandled. It joins
         # with a fact that never exists, so it never fires.
@@ -308,7 +304,7 @@ class Engine:
         """A rule fired: note it, and derive the definitions it concludes."""
         self._fired.add(position)
         for name, positive in self.plan.definition_rules.get(position, ()):
-            derived = _derived_name(name, positive)
+            derived = derived_name(name, positive)
             # durable-rules rejects a fact asserted twice in one session: assert each
             # once, and keep it to retract when the query is done.
             if derived not in self._derived:
@@ -335,15 +331,19 @@ class Engine:
         return fired
 
     def answer_class(self, fact: Mapping[str, Any]) -> tuple[Any, ...]:
+        """The fact with the user's age replaced by where it falls among the ages the rules
+        name (and how it compares with the attributes they compare it with)."""
         age = fact.get(AGE)
-        rest = tuple(sorted((k, v) for k, v in fact.items() if k != AGE))
         if age is None:
-            return (rest, None)
-        bands = [(age < t, age == t) for t in self._age_constants]
-        for attribute in self._age_partners:
-            other = fact.get(attribute)
-            bands.append((None, None) if other is None else (age < other, age == other))
-        return (rest, tuple(bands))
+            return (frozenset(fact.items()), None)
+        rest = frozenset(item for item in fact.items() if item[0] != AGE)
+        constants = self._age_constants
+        below = bisect_left(constants, age)
+        partners = tuple(
+            None if (other := fact.get(attribute)) is None else (age < other, age == other)
+            for attribute in self._age_partners
+        )
+        return (rest, below, below < len(constants) and constants[below] == age, partners)
 
     def fire_uncached(self, fact: Mapping[str, Any]) -> frozenset[int]:
         """Run the rules on one fact, bypassing the answer-class cache."""
@@ -354,31 +354,46 @@ class Engine:
         with self._lock:
             self._cache.clear()
 
+    def _chosen(self, fact: Mapping[str, Any]) -> list[int]:
+        """The partitions a fact runs: those of the hooks it carries, and those of none."""
+        chosen = set(self._always)
+        by_trigger = self._by_trigger
+        for attribute, value in fact.items():
+            if value is True and attribute in by_trigger:
+                chosen.update(by_trigger[attribute])
+        return sorted(chosen)
+
     def _fire(self, fact: Mapping[str, Any]) -> frozenset[int]:
-        """Assert the query fact in one long-lived session, collect the rules that fire,
-        then retract every fact again. A session per query would be simpler, but creating
-        one costs time in proportion to the number of rules (1.2 ms at 3,000 rules, against
-        about 15 µs for an assert and a retract)."""
+        """Assert the query fact into the rulesets of its hooks, in one long-lived session
+        each; collect the rules that fire, then retract every fact again. A session per
+        query would be simpler, but creating one costs time in proportion to the number of
+        rules (1.2 ms at 3,000 rules, against about 15 µs for an assert and a retract).
+        The whole fact goes to each: a ruleset ignores attributes its rules do not read,
+        and writing the fact once costs less than cutting it down for each."""
         with self._lock:
             self._fired = set()
             query = json.dumps({**fact, "sid": SESSION, "kind": "query"})
-            try:
-                for handle, names in self._compiled:
-                    # Each ruleset holds its own facts: derive the definitions again in each.
-                    self._derived = {}
-                    self._agenda(handle, names, durable_rules_engine.assert_fact(handle, query))
-                    self._agenda(handle, names, durable_rules_engine.retract_fact(handle, query))
-                    for derived in list(self._derived.values()):
-                        retracted = durable_rules_engine.retract_fact(handle, derived)
-                        self._agenda(handle, names, retracted)
-            except BaseException:
-                # Never leave a half-asserted query behind for the next one.
-                for ruleset_name in self.rulesets:
-                    lang.get_host().delete_state(ruleset_name, SESSION)
-                raise
-            finally:
-                self._derived = {}
+            for index in self._chosen(fact):
+                self._run(index, query)
             return frozenset(self._fired)
+
+    def _run(self, index: int, query: str) -> None:
+        """Assert one fact into one ruleset and retract it (with what it derived)."""
+        handle, names = self._compiled[index]
+        # Each ruleset holds its own facts: derive the definitions again in each.
+        self._derived = {}
+        try:
+            self._agenda(handle, names, durable_rules_engine.assert_fact(handle, query))
+            self._agenda(handle, names, durable_rules_engine.retract_fact(handle, query))
+            for derived in list(self._derived.values()):
+                retracted = durable_rules_engine.retract_fact(handle, derived)
+                self._agenda(handle, names, retracted)
+        except BaseException:
+            # Never leave a half-asserted query behind for the next one.
+            lang.get_host().delete_state(self.rulesets[index], SESSION)
+            raise
+        finally:
+            self._derived = {}
 
     def _agenda(self, handle: int, names: dict[str, int], result: tuple[int, int]) -> None:
         """Run the actions an assert or a retract left on the session's agenda, one by one
@@ -423,68 +438,3 @@ def _age_thresholds(plan: RulePlan) -> tuple[tuple[float, ...], tuple[str, ...]]
 
 def _ignore(context: Any) -> None:
     """The action durable-rules' own host would run; this engine runs its actions itself."""
-
-
-def _derived_name(name: str, positive: bool) -> str:
-    return name if positive else f"not:{name}"
-
-
-def _patterns(rule: Alternative) -> list[dict[str, Any]] | None:
-    """A rule's patterns: the query fact's tests, then one pattern per derived fact."""
-    derived_literals, expression = rule
-    if expression == FALSE:
-        return None
-    tests: list[dict[str, Any]] = [{"kind": "query"}]
-    if expression != TRUE:
-        tests.extend(_tests(expression))
-    patterns: list[dict[str, Any]] = [{"q": tests[0] if len(tests) == 1 else {"$and": tests}}]
-    for _kind, name, positive in sorted(derived_literals, key=repr):
-        wanted = _derived_name(name, positive)
-        tests_of_derived = [{"kind": "derived"}, {"name": wanted}]
-        patterns.append({f"d{len(patterns) - 1}": {"$and": tests_of_derived}})
-    return patterns
-
-
-_TEST_OPS = {"<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte", "!=": "$neq"}
-
-
-def _tests(expression: Expr) -> list[dict[str, Any]]:
-    """An expression as the tests of one pattern, which durable-rules ands together."""
-    kind = expression[0]
-    if kind == "and":
-        return [t for item in sorted(expression[1], key=_selectivity) for t in _tests(item)]
-    if kind == "or":
-        return [{"$or": [_one(item) for item in expression[1]]}]
-    literal = expression[1]
-    if literal[0] == "attr":
-        _tag, attribute, op, value = literal
-        return [{attribute: value} if op == "==" else {_TEST_OPS[op]: {attribute: value}}]
-    _tag, left, op, right = literal
-    compared = {left: {"$m": right}}
-    # durable-rules matches a comparison whose right-hand attribute is missing, so both
-    # sides must be present: an unknown value never makes a rule fire.
-    return [
-        {"$ex": {left: 1}},
-        {"$ex": {right: 1}},
-        compared if op == "==" else {_TEST_OPS[op]: compared},
-    ]
-
-
-def _one(expression: Expr) -> dict[str, Any]:
-    tests = _tests(expression)
-    return tests[0] if len(tests) == 1 else {"$and": tests}
-
-
-def _selectivity(expression: Expr) -> tuple[int, str]:
-    """The order of the tests of one pattern. durable-rules shares a test among the rules
-    that begin alike and checks a test's followers only when it passes, so the test that
-    fails most often goes first: the territorial hook (most rules are about places the
-    query is not in), then the user's age, then other single tests, then alternatives."""
-    if expression[0] == "lit":
-        attribute = str(expression[1][1])
-        if attribute.startswith(("r_", "e_")):
-            return 0, repr(expression)
-        if attribute == AGE:
-            return 1, repr(expression)
-        return 2, repr(expression)
-    return 3, repr(expression)

@@ -1,7 +1,8 @@
 """Baseline, conflicts and divergence: what a comparison means for a service in every market.
 
 ``baseline`` reads the strictest common reading off the matrix, ``conflicts`` finds where one
-market prohibits what another permits, and ``divergence`` measures how far the markets differ.
+market prohibits what another permits and where one requires what another limits (keeping
+data against minimising it), and ``divergence`` measures how far the markets differ.
 """
 
 from __future__ import annotations
@@ -11,8 +12,11 @@ from typing import Literal
 
 from obligate.determination.answer import CitationOut, citation_out
 from obligate.determination.rulebase import RuleBase
-from obligate.harmonise.compare import CellDuty, Comparison
+from obligate.harmonise.cells import CellDuty
+from obligate.harmonise.compare import Comparison
+from obligate.harmonise.conflicts import Conflict
 from obligate.harmonise.markets import FrozenModel, as_date, number
+from obligate.harmonise.periods import STRICTEST, Period, period_text, strictest
 
 AGE_PARAMETERS = (
     "digital_consent_age",
@@ -24,21 +28,16 @@ AGE_PARAMETERS = (
 
 class BaselineLine(FrozenModel):
     category: str
-    kind: Literal["age", "deadline", "duty"]
+    kind: Literal["age", "deadline", "duty", "coverage"]
     text: str
     market: str
     duty: str | None = None
     citation: CitationOut | None = None
     value: float | None = None
-
-
-class Conflict(FrozenModel):
-    category: str
-    first: CellDuty
-    first_market: str
-    second: CellDuty
-    second_market: str
-    detail: str
+    # a coverage line: the markets whose cell is in one state other than "applies"
+    state: str | None = None
+    markets: list[str] = []
+    period_kind: str | None = None  # a deadline line: the kind of period it is strictest of
 
 
 class Baseline(FrozenModel):
@@ -65,19 +64,21 @@ class Divergence(FrozenModel):
 
 
 def baseline(comparison: Comparison, rulebase: RuleBase) -> Baseline:
-    """The strictest common reading: highest ages, shortest deadlines, every obligation and
-    prohibition, each line citing the market and provision it comes from."""
+    """The strictest common reading: highest ages, the strictest period of each kind
+    (shortest time limit, longest retention, most frequent reporting, longest notice), every
+    obligation and prohibition, each line citing the market and provision it comes from."""
     lines = _age_baseline(comparison, rulebase)
     for category in comparison.categories:
         lines.extend(_category_baseline(comparison, category))
-    order = {"age": 0, "duty": 1, "deadline": 2}
+        lines.extend(_coverage(comparison, category))
+    order = {"age": 0, "duty": 1, "deadline": 2, "coverage": 3}
     lines.sort(key=lambda line: (line.category, order[line.kind]))
     return Baseline(
         version=comparison.version,
         date=comparison.date,
         markets=comparison.markets,
         lines=lines,
-        conflicts=conflicts(comparison),
+        conflicts=comparison.conflicts,
     )
 
 
@@ -117,7 +118,7 @@ def _category_of(parameter: str) -> str:
 
 def _category_baseline(comparison: Comparison, category: str) -> list[BaselineLine]:
     lines: list[BaselineLine] = []
-    shortest: tuple[float, str, CellDuty] | None = None
+    periods: list[Period] = []
     seen: set[str] = set()
     for market in comparison.markets:
         for duty in comparison.cell(category, market).duties:
@@ -131,60 +132,71 @@ def _category_baseline(comparison: Comparison, category: str) -> list[BaselineLi
                         market=market,
                         duty=duty.id,
                         citation=duty.citation,
-                        text=f"{verb}: {duty.title} ({duty.ages})",
+                        text=f"{verb}: {duty.title} ({duty.ages}){_status(duty)}",
                     )
                 )
-            hours = duty.deadline.hours if duty.deadline else None
-            if hours is not None and (shortest is None or hours < shortest[0]):
-                shortest = (hours, market, duty)
-    if shortest is not None:
-        hours, market, duty = shortest
-        assert duty.deadline is not None
+            if duty.deadline and duty.deadline.hours is not None:
+                periods.append(
+                    Period(duty.deadline.kind, duty.deadline.hours, duty.deadline, duty.id, market)
+                )
+    # Kind-aware: the shortest time limit, the longest retention, the most frequent report
+    # and the longest notice; a period of one kind is never weighed against another's.
+    for kind, period in strictest(periods).items():
+        duty = next(
+            d for d in comparison.cell(category, period.market).duties if d.id == period.duty
+        )
         lines.append(
             BaselineLine(
                 category=category,
                 kind="deadline",
-                market=market,
-                duty=duty.id,
+                market=period.market,
+                duty=period.duty,
                 citation=duty.citation,
-                value=hours,
-                text=f"shortest deadline: {duty.deadline.text} ({duty.id})",
+                value=period.hours,
+                text=f"{STRICTEST[kind][1]}: {period_text(period.deadline)} ({period.duty})",
+                period_kind=kind,
             )
         )
     return lines
 
 
-def conflicts(comparison: Comparison) -> list[Conflict]:
-    """Where one market prohibits what another permits, in the same category."""
-    found: list[Conflict] = []
-    for category in comparison.categories:
-        prohibited = [
-            (mk, d)
-            for mk in comparison.markets
-            for d in comparison.cell(category, mk).duties
-            if d.modality == "prohibition"
-        ]
-        permitted = [
-            (mk, d)
-            for mk in comparison.markets
-            for d in comparison.cell(category, mk).duties
-            if d.modality == "permission"
-        ]
-        for (first_market, first), (second_market, second) in (
-            (p, q) for p in prohibited for q in permitted if p[0] != q[0]
-        ):
-            found.append(
-                Conflict(
+def _status(duty: CellDuty) -> str:
+    """A duty's standing, where it is not plainly in force (an injunction stayed, say)."""
+    return f" — {duty.standing}" if duty.standing and duty.standing != "in force" else ""
+
+
+COVERAGE_TEXT = {
+    "conditional": "open question: a duty turns on a fact the service file leaves out",
+    "not applicable": "encoded, but not applicable to this service",
+    "no duty in this law": "no duty in this law (a reviewed absence)",
+    "not encoded": "not encoded: the library does not know, so this baseline cannot speak "
+    "for these markets",
+}
+
+
+def _coverage(comparison: Comparison, category: str) -> list[BaselineLine]:
+    """Where nothing applies, say which of the other states each market is in, so a
+    baseline never reads a gap in the library as a market without the duty."""
+    by_state: dict[str, list[str]] = {}
+    for market in comparison.markets:
+        state: str = comparison.cell(category, market).state
+        if state != "applies":
+            by_state.setdefault(state, []).append(market)
+    lines = []
+    for state, text in COVERAGE_TEXT.items():
+        if state in by_state:
+            markets = by_state[state]
+            lines.append(
+                BaselineLine(
                     category=category,
-                    first=first,
-                    first_market=first_market,
-                    second=second,
-                    second_market=second_market,
-                    detail=f"{first_market} prohibits ({first.id}) what "
-                    f"{second_market} permits ({second.id})",
+                    kind="coverage",
+                    market=", ".join(markets),
+                    text=text,
+                    state=state,
+                    markets=markets,
                 )
             )
-    return found
+    return lines
 
 
 # ---------------------------------------------------------------- divergence
@@ -202,7 +214,7 @@ def divergence(comparison: Comparison) -> list[Divergence]:
     total = len(comparison.markets)
     for category in comparison.categories:
         cells = [comparison.cell(category, mk) for mk in comparison.markets]
-        imposing = sum(1 for c in cells if c.state in ("required", "prohibited", "permitted"))
+        imposing = sum(1 for c in cells if c.state == "applies")
         ages = [p.value for c in cells for p in c.parameters]
         age_spread = float(max(ages) - min(ages)) if ages else None
         hours = [c.shortest_deadline_hours for c in cells if c.shortest_deadline_hours]

@@ -12,6 +12,8 @@ from typing import Any, Literal
 from obligate.determination.answer import CitationOut, DeadlineOut, Determination, DutyOut
 from obligate.determination.enforcement import exposure_key
 from obligate.determination.rulebase import RuleBase, ServiceLike
+from obligate.harmonise.cells import CELL_STATES, Cell
+from obligate.harmonise.compare import Comparison, compare, open_why, standing_text
 from obligate.harmonise.markets import (
     AgeBand,
     Enforcement,
@@ -21,6 +23,8 @@ from obligate.harmonise.markets import (
     bands_for,
     check_markets,
 )
+
+HORIZON_DAYS = 365  # "coming": duties that start within the year after launch
 
 
 class ChecklistChange(FrozenModel):
@@ -42,6 +46,7 @@ class ChecklistItem(FrozenModel):
     deadline: DeadlineOut | None
     source: str
     changes: list[ChecklistChange] = []
+    standing: str = ""  # status, latest court event and for whom, in words
 
 
 class WatchItem(FrozenModel):
@@ -53,6 +58,17 @@ class WatchItem(FrozenModel):
     why: str
 
 
+class ChecklistGap(FrozenModel):
+    """A category the checklist holds nothing for in some markets, and why: the law there
+    is encoded but does not apply to this service, a reviewer found no such duty, the answer
+    turns on an open question, or the library has not encoded it."""
+
+    category: str
+    state: str  # a compare cell state other than "applies"
+    markets: list[str]
+    details: list[str] = []  # for "not applicable": each duty with why, per market
+
+
 class Checklist(FrozenModel):
     version: str
     launch_date: str
@@ -62,6 +78,7 @@ class Checklist(FrozenModel):
     watch: list[WatchItem]  # suspended duties and open questions
     categories: list[str]
     sort: Literal["category", "exposure"] = "category"
+    gaps: list[ChecklistGap] = []  # what the checklist cannot cover, market by market
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2)
@@ -81,7 +98,7 @@ def checklist(
     (see ``determination.enforcement.exposure_key``); the default groups them by category."""
     markets = check_markets(rulebase, markets)
     day = as_date(launch_date)
-    bands = bands_for(rulebase, markets, day, ages)
+    bands = bands_for(rulebase, markets, day, ages, until=day + dt.timedelta(days=HORIZON_DAYS))
     enforcement = Enforcement(rulebase)
     items: dict[str, _Record] = {}
     coming: dict[str, _Record] = {}
@@ -92,6 +109,7 @@ def checklist(
             for band in bands
         ]
         _collect(market, answers, bands, items, coming)
+        _ages_when_starting(rulebase, service, market, bands, coming)
         for _band, answer in answers:
             _watch(watch, market, answer)
     return Checklist(
@@ -103,7 +121,41 @@ def checklist(
         watch=sorted(watch.values(), key=lambda w: (w.category, w.id, w.market)),
         categories=sorted(rulebase.compiled.library.categories),
         sort=sort,
+        gaps=gaps(compare(rulebase, service, markets, day, (bands[0].low, bands[-1].high))),
     )
+
+
+def gaps(comparison: Comparison) -> list[ChecklistGap]:
+    """Each category's markets in a state other than "applies", grouped by state."""
+    found: list[ChecklistGap] = []
+    for category in comparison.categories:
+        by_state: dict[str, list[Cell]] = defaultdict(list)
+        for market in comparison.markets:
+            cell = comparison.cell(category, market)
+            if cell.state != "applies":
+                by_state[cell.state].append(cell)
+        for state in CELL_STATES:
+            cells = by_state.get(state)
+            if not cells:
+                continue
+            details = [
+                f"{aside.id} [{cell.market}]: {aside.why}"
+                for cell in cells
+                for aside in (
+                    cell.open
+                    if state == "conditional"
+                    else (*cell.suspended_why, *cell.not_applicable)
+                )
+            ]
+            found.append(
+                ChecklistGap(
+                    category=category,
+                    state=state,
+                    markets=[cell.market for cell in cells],
+                    details=details,
+                )
+            )
+    return found
 
 
 class _Record:
@@ -150,6 +202,40 @@ def _collect(
             coming[duty_id].markets[market] = ages_in_words(found, bands, scope)
 
 
+def _ages_when_starting(
+    rulebase: RuleBase,
+    service: ServiceLike,
+    market: str,
+    bands: list[AgeBand],
+    coming: dict[str, _Record],
+) -> None:
+    """Read the ages of a duty that starts after launch on the day it starts: before then,
+    the parameters it compares with may not be set yet (Australia's minimum age of 16 is in
+    force only from 2025-12-10), and an age read at launch would be wrong."""
+    answers: dict[str, list[tuple[AgeBand, Determination]]] = {}
+    for duty_id, record in coming.items():
+        starts = sorted(
+            c.date for c in record.changes.values() if c.market == market and c.change == "starts"
+        )
+        if market not in record.markets or not starts:
+            continue
+        if starts[0] not in answers:
+            answers[starts[0]] = [
+                (
+                    band,
+                    rulebase.determine(service, {"age": band.low, "location": market}, starts[0]),
+                )
+                for band in bands
+            ]
+        found = [
+            band
+            for band, answer in answers[starts[0]]
+            if duty_id in {d.id for d in (*answer.duties, *answer.conditional, *answer.suspended)}
+        ]
+        if found:
+            record.markets[market] = ages_in_words(found, bands, record.duty.scope)
+
+
 def _watch(watch: dict[tuple[str, str], WatchItem], market: str, answer: Determination) -> None:
     for entry in answer.suspended:
         watch.setdefault(
@@ -160,7 +246,7 @@ def _watch(watch: dict[tuple[str, str], WatchItem], market: str, answer: Determi
                 category=entry.category,
                 market=market,
                 citation=entry.citation,
-                why=entry.why.detail,
+                why=standing_text(entry) or entry.why.detail,
             ),
         )
     for conditional in answer.conditional:
@@ -172,7 +258,7 @@ def _watch(watch: dict[tuple[str, str], WatchItem], market: str, answer: Determi
                 category=conditional.category,
                 market=market,
                 citation=conditional.citation,
-                why="open question: depends on " + ", ".join(conditional.depends_on),
+                why=open_why(conditional),
             ),
         )
 
@@ -195,6 +281,7 @@ def _items(records: dict[str, _Record], enforcement: Enforcement, sort: str) -> 
                 deadline=duty.deadline,
                 source=duty.source,
                 changes=sorted(record.changes.values(), key=lambda c: (c.date, c.market)),
+                standing=standing_text(duty),
             )
         )
     if sort == "exposure":

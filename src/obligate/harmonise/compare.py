@@ -1,18 +1,35 @@
 """Compare: the categories × markets matrix for one service on one date.
 
 The rule base is asked the same question in every market, once per age band (bands cut at
-the age thresholds the law itself uses); each cell says what the market's own law does in
-one category: requires, prohibits, permits, turns on an open fact, or says nothing.
+the age thresholds the law itself uses). Each cell is in exactly one state, so a reader never
+mistakes one for another: the market's own law **applies** (with what it requires, prohibits
+or permits), it **turns on an open question**, it is encoded but **not applicable** to this
+service (each duty with why), a reviewer recorded that the law has **no duty** of the
+category, or the library has **not encoded** it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Literal
 
-from obligate.determination.answer import CitationOut, DeadlineOut, Determination, DutyOut
+from obligate.determination.answer import (
+    CitationOut,
+    ConditionalOut,
+    Determination,
+    DutyOut,
+    citation_out,
+)
 from obligate.determination.rulebase import RuleBase, ServiceLike
+from obligate.harmonise.cells import (
+    Cell,
+    CellAside,
+    CellDeadline,
+    CellDuty,
+    CellParameter,
+    CellState,
+)
+from obligate.harmonise.conflicts import Conflict, conflicts
 from obligate.harmonise.markets import (
     AgeBand,
     Enforcement,
@@ -25,43 +42,8 @@ from obligate.harmonise.markets import (
     duty_places,
     number,
 )
+from obligate.harmonise.periods import Period, period_text, strictest
 from obligate.language import model as m
-
-CellState = Literal[
-    "required", "prohibited", "permitted", "conditional", "no duty in this law", "not encoded"
-]
-
-
-class CellDuty(FrozenModel):
-    id: str
-    enforcement: str = ""  # who enforces the instrument, and its penalty ceilings
-    modality: str
-    title: str
-    jurisdiction: str
-    citation: CitationOut
-    ages: str  # the bands it applies to, in words ("all ages", "13–15", "under 16")
-    bands: list[str]
-    deadline: DeadlineOut | None
-    status: str
-    source: str
-
-
-class CellParameter(FrozenModel):
-    name: str
-    value: float | int
-    origin: str
-
-
-class Cell(FrozenModel):
-    market: str
-    category: str
-    state: CellState
-    duties: list[CellDuty]
-    conditional: list[str] = []
-    suspended: list[str] = []
-    parameters: list[CellParameter] = []
-    shortest_deadline_hours: float | None = None
-    absence: str | None = None  # the absence block that says "no duty in this law"
 
 
 class Comparison(FrozenModel):
@@ -71,6 +53,7 @@ class Comparison(FrozenModel):
     categories: list[str]
     bands: list[AgeBand]
     cells: dict[str, dict[str, Cell]]  # category -> market -> cell
+    conflicts: list[Conflict] = []  # see harmonise.conflicts
 
     def cell(self, category: str, market: str) -> Cell:
         return self.cells[category][market]
@@ -101,7 +84,7 @@ def compare(
         ]
         for category in categories:
             cells[category][market] = _cell(
-                rulebase, market, category, answers, bands, day, enforcement
+                _Market(rulebase, service, market, day, bands, enforcement), category, answers
             )
     return Comparison(
         version=rulebase.version,
@@ -110,66 +93,178 @@ def compare(
         categories=categories,
         bands=bands,
         cells=cells,
+        conflicts=conflicts(markets, categories, cells),
     )
 
 
-def _cell(
-    rulebase: RuleBase,
-    market: str,
-    category: str,
-    answers: list[tuple[AgeBand, Determination]],
-    bands: list[AgeBand],
-    day: dt.date,
-    enforcement: Enforcement,
-) -> Cell:
+class _Market:
+    """One market of a comparison: what every cell of its column reads."""
+
+    def __init__(
+        self,
+        rulebase: RuleBase,
+        service: ServiceLike,
+        market: str,
+        day: dt.date,
+        bands: list[AgeBand],
+        enforcement: Enforcement,
+    ) -> None:
+        self.rulebase = rulebase
+        self.service = service
+        self.market = market
+        self.day = day
+        self.bands = bands
+        self.enforcement = enforcement
+        # The market's own law: duties whose jurisdiction reaches the market. A duty that
+        # binds the service because of where it is established (EU law for an Irish provider)
+        # belongs to the column of the law that imposes it, not to every market it serves.
+        self.own = set(rulebase.graph.reach(market))
+
+    def encoded(self, category: str) -> list[m.Duty]:
+        """The duties of the market's own law in a category, whether or not they apply."""
+        return [
+            duty for duty, places in _placed(self.rulebase).get(category, []) if places & self.own
+        ]
+
+    def why_not(self, duty_id: str) -> str:
+        """Why an encoded duty does not apply to this service in this market, in words:
+        the explanation for the youngest band (the one most duties protect)."""
+        user = {"age": self.bands[0].low, "location": self.market}
+        explanation = self.rulebase.explain(duty_id, self.service, user, self.day)
+        return why_not_text(explanation.outcome, explanation.words or explanation.reasons)
+
+
+_PLACED: dict[str, dict[str, list[tuple[m.Duty, set[str]]]]] = {}
+
+
+def _placed(rulebase: RuleBase) -> dict[str, list[tuple[m.Duty, set[str]]]]:
+    """Each category's duties with the places whose law they are, read once per library."""
+    found = _PLACED.get(rulebase.version)
+    if found is None:
+        found = {}
+        for duty in rulebase.duties.values():
+            found.setdefault(duty.category or "", []).append((duty, duty_places(rulebase, duty)))
+        _PLACED.clear()  # one library at a time: a reloaded library replaces the last
+        _PLACED[rulebase.version] = found
+    return found
+
+
+def why_not_text(outcome: str, reasons: list[str]) -> str:
+    """The reasons an explanation gives against a duty, without the ones that held."""
+    against = [
+        r
+        for r in reasons
+        if r.startswith(
+            ("the condition does not hold", "the exception applies", "not ", "no ", "territorial")
+        )
+        or (
+            not r.startswith("standing:")  # the dates say it already
+            and ("not yet" in r or "takes effect" in r or "ended" in r or "displaced" in r)
+        )
+    ]
+    chosen = against or reasons[-1:]
+    text = "; ".join(chosen)
+    return text if outcome == "does_not_apply" else f"{outcome.replace('_', ' ')}: {text}"
+
+
+def _cell(place: _Market, category: str, answers: list[tuple[AgeBand, Determination]]) -> Cell:
     applying: dict[str, tuple[DutyOut, list[AgeBand]]] = {}
-    conditional: set[str] = set()
-    suspended: set[str] = set()
-    # The market's own law: duties whose jurisdiction reaches the market. A duty that binds
-    # the service because of where it is established (EU law for an Irish provider) belongs
-    # to the column of the law that imposes it, not to every market the service serves.
-    own = set(rulebase.graph.reach(market))
+    conditional: dict[str, CellAside] = {}
+    suspended: dict[str, CellAside] = {}
+    own = place.own
     for band, answer in answers:
         for duty in answer.duties:
             if duty.category == category and duty.jurisdiction in own:
                 applying.setdefault(duty.id, (duty, []))[1].append(band)
-        conditional.update(
-            d.id for d in answer.conditional if d.category == category and d.jurisdiction in own
-        )
-        suspended.update(
-            d.id for d in answer.suspended if d.category == category and d.jurisdiction in own
-        )
-    duties = [_cell_duty(duty, found, bands, enforcement) for duty, found in applying.values()]
+        for entry in answer.conditional:
+            if entry.category == category and entry.jurisdiction in own:
+                conditional.setdefault(entry.id, _aside(entry, open_why(entry)))
+        for held in answer.suspended:
+            if held.category == category and held.jurisdiction in own:
+                suspended.setdefault(held.id, _aside(held, standing_text(held) or held.why.detail))
+    for duty_id in applying:
+        conditional.pop(duty_id, None)
+        suspended.pop(duty_id, None)
+    duties = [
+        _cell_duty(duty, found, place.bands, place.enforcement) for duty, found in applying.values()
+    ]
     duties.sort(key=lambda d: (d.modality, d.id))
-    modalities = {d.modality for d in duties}
+    seen = set(applying) | set(conditional) | set(suspended)
+    not_applicable = [
+        CellAside(
+            id=duty.id,
+            modality=duty.modality.value,
+            title=duty.title,
+            citation=_citation(place.rulebase, duty),
+            why=place.why_not(duty.id),
+        )
+        for duty in sorted(place.encoded(category), key=lambda d: d.id)
+        if duty.id not in seen
+    ]
     absence = None
-    if not duties:
-        absence = _absence(rulebase, market, category, day)
-    state = _state(modalities, bool(conditional - set(applying)), absence is not None)
-    deadlines = [d.deadline.hours for d in duties if d.deadline and d.deadline.hours is not None]
+    if not duties and not conditional and not suspended and not not_applicable:
+        absence = _absence(place.rulebase, place.market, category, place.day)
+    state = _state(bool(duties), bool(conditional), bool(suspended or not_applicable), absence)
+    kinds = strictest(
+        Period(d.deadline.kind, d.deadline.hours, d.deadline, d.id, place.market)
+        for d in duties
+        if d.deadline and d.deadline.hours is not None
+    )
+    limit = kinds.get("time limit")
     return Cell(
-        market=market,
+        market=place.market,
         category=category,
         state=state,
         duties=duties,
-        conditional=sorted(conditional - set(applying)),
-        suspended=sorted(suspended - set(applying)),
-        parameters=_parameters(rulebase, market, [d.id for d in duties], day),
-        shortest_deadline_hours=min(deadlines) if deadlines else None,
+        modalities=sorted({d.modality for d in duties}),
+        conditional=sorted(conditional),
+        suspended=sorted(suspended),
+        parameters=_parameters(place.rulebase, place.market, [d.id for d in duties], place.day),
+        shortest_deadline_hours=limit.hours if limit else None,
         absence=absence,
+        open=[conditional[k] for k in sorted(conditional)],
+        suspended_why=[suspended[k] for k in sorted(suspended)],
+        not_applicable=not_applicable,
+        deadlines=[
+            CellDeadline(kind=k, hours=p.hours, text=period_text(p.deadline), duty=p.duty)
+            for k, p in kinds.items()
+        ],
     )
 
 
-def _state(modalities: set[str], open_duties: bool, absent: bool) -> CellState:
-    if "prohibition" in modalities:
-        return "prohibited"
-    if "obligation" in modalities:
-        return "required"
-    if "permission" in modalities:
-        return "permitted"
+def _state(applies: bool, open_duties: bool, encoded: bool, absence: str | None) -> CellState:
+    """The one state of a cell, strongest first: what applies outranks an open question,
+    which outranks law that is encoded but does not apply; only a cell with no encoded duty
+    at all can say "no duty in this law" (a reviewed absence) or "not encoded"."""
+    if applies:
+        return "applies"
     if open_duties:
         return "conditional"  # a duty turns on facts the query left out
-    return "no duty in this law" if absent else "not encoded"
+    if encoded:
+        return "not applicable"
+    return "no duty in this law" if absence is not None else "not encoded"
+
+
+def open_why(duty: ConditionalOut) -> str:
+    """A conditional duty's open questions, each with the values it accepts."""
+    if not duty.questions:
+        return "open question: depends on " + ", ".join(duty.depends_on)
+    return " ".join(f"{q.question} ({q.accepted})" for q in duty.questions)
+
+
+def standing_text(duty: DutyOut) -> str:
+    return duty.standing.text if duty.standing else duty.status.replace("_", " ")
+
+
+def _aside(entry: DutyOut, why: str) -> CellAside:
+    return CellAside(
+        id=entry.id, modality=entry.modality, title=entry.title, citation=entry.citation, why=why
+    )
+
+
+def _citation(rulebase: RuleBase, duty: m.Duty) -> CitationOut:
+    assert duty.cites is not None  # the checks require a citation on every duty
+    return citation_out(duty.cites, rulebase.instruments.get(duty.cites.instrument))
 
 
 def _cell_duty(
@@ -187,6 +282,7 @@ def _cell_duty(
         deadline=duty.deadline,
         status=duty.status,
         source=duty.source,
+        standing=standing_text(duty),
     )
 
 
@@ -195,7 +291,7 @@ def _absence(rulebase: RuleBase, market: str, category: str, day: dt.date) -> st
     law imposes platform duties in the library, was reviewed for this category (treaties
     that bind only states do not count)."""
     with_duties = {
-        place for duty in rulebase.duties.values() for place in duty_places(rulebase, duty)
+        place for placed in _placed(rulebase).values() for _, places in placed for place in places
     }
     reviewed = {
         (a.jurisdiction, a.category): a.id

@@ -17,28 +17,30 @@ from obligate.harmonise.baseline import (
     AGE_PARAMETERS,
     Baseline,
     BaselineLine,
-    Conflict,
     Divergence,
     baseline,
-    conflicts,
     divergence,
+)
+from obligate.harmonise.cells import (
+    CELL_STATES,
+    Cell,
+    CellAside,
+    CellDeadline,
+    CellDuty,
+    CellParameter,
+    CellState,
 )
 from obligate.harmonise.checklist import (
     Checklist,
     ChecklistChange,
+    ChecklistGap,
     ChecklistItem,
     WatchItem,
     checklist,
     group_by_category,
 )
-from obligate.harmonise.compare import (
-    Cell,
-    CellDuty,
-    CellParameter,
-    CellState,
-    Comparison,
-    compare,
-)
+from obligate.harmonise.compare import Comparison, compare
+from obligate.harmonise.conflicts import TENSIONS, Conflict, Tension, conflicts
 from obligate.harmonise.markets import (
     DEFAULT_AGES,
     AgeBand,
@@ -50,16 +52,22 @@ from obligate.harmonise.markets import (
 
 __all__ = [
     "AGE_PARAMETERS",
+    "TENSIONS",
+    "Tension",
+    "CELL_STATES",
     "DEFAULT_AGES",
     "AgeBand",
     "Baseline",
     "BaselineLine",
     "Cell",
+    "CellAside",
+    "CellDeadline",
     "CellDuty",
     "CellParameter",
     "CellState",
     "Checklist",
     "ChecklistChange",
+    "ChecklistGap",
     "ChecklistItem",
     "Comparison",
     "Conflict",

@@ -139,11 +139,21 @@ def number(value: float) -> float | int:
 
 
 def bands_for(
-    rulebase: RuleBase, markets: Sequence[str], day: dt.date, ages: tuple[int, int] | str | None
+    rulebase: RuleBase,
+    markets: Sequence[str],
+    day: dt.date,
+    ages: tuple[int, int] | str | None,
+    until: dt.date | None = None,
 ) -> list[AgeBand]:
-    """The age bands to ask about: ``ages`` cut at every threshold the markets' law uses."""
+    """The age bands to ask about: ``ages`` cut at every threshold the markets' law uses on
+    ``day``, and on ``until`` too when given (a checklist reads the year after launch, and an
+    age parameter that starts within it, such as Australia's minimum age of 16 from
+    2025-12-10, must cut the bands of the duties that read it)."""
     low, high = parse_ages(ages) if not isinstance(ages, tuple) else ages
-    return age_bands(thresholds(rulebase, markets, day), low, high)
+    cuts = thresholds(rulebase, markets, day)
+    if until is not None:
+        cuts |= thresholds(rulebase, markets, until)
+    return age_bands(cuts, low, high)
 
 
 def thresholds(rulebase: RuleBase, markets: Iterable[str], date: dt.date) -> set[int]:

@@ -25,6 +25,7 @@ from obligate.language import model as m
 from obligate.language.builder import parse_and_build
 from obligate.language.checks import check
 from obligate.language.diagnostics import Diagnostic, Diagnostics, RuleFileError, Span
+from obligate.language.recovery import without_echoes
 from obligate.language.resolve import Library, gather, resolve
 from obligate.language.syntax import MAX_FILE_BYTES, decode, grammar_text
 from obligate.memory import collector_paused
@@ -161,10 +162,15 @@ STAGES: tuple[tuple[str, Stage], ...] = (
 
 
 def compile_sources(sources: list[Source], diagnostics: Diagnostics) -> Library | None:
+    """Run the stages; stop at the first boundary with errors, except that names are still
+    resolved after errors that lost no declaration (a bad date, a broken field: the block
+    was kept without it), so that one pass reports every problem of that kind."""
     run = _Run(sources, diagnostics)
-    for _name, stage in STAGES:
+    for name, stage in STAGES:
         stage(run)
-        if diagnostics.has_errors:
+        if name == "resolve":
+            without_echoes(diagnostics)
+        if diagnostics.has_errors and (name != "parse+build" or diagnostics.incomplete):
             return None
     return run.library
 

@@ -100,6 +100,10 @@ class Diagnostics:
     """A collector passed through the compile stages: stages append, they don't raise."""
 
     items: list[Diagnostic] = field(default_factory=list)
+    # A block was lost to a syntax error: names it declares are unknown to later stages.
+    incomplete: bool = False
+    # Blocks kept without their broken fields: (file, first line, last line).
+    damaged: list[tuple[str, int, int]] = field(default_factory=list)
 
     def error(self, code: str, message: str, span: Span, hint: str | None = None) -> None:
         self.items.append(Diagnostic(code, message, span, hint, Severity.ERROR))
@@ -164,3 +168,30 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
         score_cutoff=len(name) // 3,
     )
     return f"did you mean `{found[0]}`?" if found is not None else None
+
+
+LIST_ALL_UP_TO = 12  # accepted values listed whole up to this many; else the nearest five
+
+
+def suggest(name: str, candidates: Iterable[str], nearest: int = 5) -> str | None:
+    """A hint for an unknown name: the closest candidate when one is close; otherwise every
+    accepted value when there are few, or the ``nearest`` closest by edit distance."""
+    known = sorted(set(candidates))
+    close = did_you_mean(name, known)
+    if close is not None or not known:
+        return close
+    if len(known) <= LIST_ALL_UP_TO:
+        return "accepted: " + ", ".join(f"`{value}`" for value in known)
+    from rapidfuzz.distance import Levenshtein
+
+    def words(text: str) -> set[str]:
+        return set(text.lower().replace("-", "_").split("_"))
+
+    def closeness(value: str) -> tuple[int, int, str]:
+        # Words in common first (`age_verification` is nearer `age_assurance` than
+        # `preservation`), then the edit distance.
+        shared = len(words(name) & words(value))
+        return (-shared, Levenshtein.distance(name.lower(), value.lower()), value)
+
+    ranked = sorted(known, key=closeness)
+    return "the nearest: " + ", ".join(f"`{value}`" for value in ranked[:nearest])

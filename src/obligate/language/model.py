@@ -16,13 +16,40 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from obligate.language.diagnostics import Span
-
-
-class Node(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
-
-    span: Span
-
+from obligate.language.enforcement_model import (
+    AbsenceKind as AbsenceKind,
+)
+from obligate.language.enforcement_model import (
+    Absent as Absent,
+)
+from obligate.language.enforcement_model import (
+    Ceiling as Ceiling,
+)
+from obligate.language.enforcement_model import (
+    Enforcement as Enforcement,
+)
+from obligate.language.enforcement_model import (
+    Money as Money,
+)
+from obligate.language.enforcement_model import (
+    Penalty as Penalty,
+)
+from obligate.language.enforcement_model import (
+    Regulator as Regulator,
+)
+from obligate.language.enforcement_model import (
+    Sanction as Sanction,
+)
+from obligate.language.enforcement_model import (
+    SanctionKind as SanctionKind,
+)
+from obligate.language.enforcement_model import (
+    Source as Source,
+)
+from obligate.language.enforcement_model import (
+    TurnoverShare as TurnoverShare,
+)
+from obligate.language.node import Node as Node
 
 # ---------------------------------------------------------------- conditions
 
@@ -165,6 +192,15 @@ class CourtEvent(Node):
     protecting: tuple[str, ...] = ()
 
 
+class Review(Node):
+    """When a person last read the law (or its court history) against a source: the date of
+    the reading, the source, and the source's own date (unknown for an undated page)."""
+
+    on: dt.date
+    source: str | None = None
+    source_date: dt.date | None = None
+
+
 class StatusKind(StrEnum):
     IN_FORCE = "in_force"
     PENDING = "pending"
@@ -194,13 +230,31 @@ HOURS_PER_UNIT = {
 }
 
 
+class DeadlineKind(StrEnum):
+    """What a period measures, which decides which of two is stricter."""
+
+    TIME_LIMIT = "time limit"  # `within`: act within it; the shortest is strictest
+    RETENTION = "retention"  # `retain`: keep data for it; the longest is strictest
+    REPORTING = "reporting interval"  # `every`: report once per period; the shortest
+    NOTICE = "notice period"  # `notice`: give notice this long ahead; the longest
+
+
+DEADLINE_KEYWORDS = {
+    "within": DeadlineKind.TIME_LIMIT,
+    "retain": DeadlineKind.RETENTION,
+    "every": DeadlineKind.REPORTING,
+    "notice": DeadlineKind.NOTICE,
+}
+
+
 class Deadline(Node):
-    """A time limit: an amount and a unit, or only words where the law sets no number
-    ("as soon as reasonably possible")."""
+    """A period: an amount and a unit, or only words where the law sets no number
+    ("as soon as reasonably possible"), and its kind (a time limit unless it says)."""
 
     amount: float | None = None
     unit: DeadlineUnit | None = None
     description: str | None = None
+    kind: DeadlineKind = DeadlineKind.TIME_LIMIT
 
     @property
     def hours(self) -> float | None:
@@ -250,6 +304,8 @@ class Instrument(Node):
     until: dt.date | None = None
     status: Status | None = None
     court: tuple[CourtEvent, ...] = ()
+    reviewed: Review | None = None
+    court_reviewed: Review | None = None
     note: str | None = None
 
 
@@ -320,6 +376,7 @@ class Duty(Node):
     until: dt.date | None = None
     status: Status | None = None
     court: tuple[CourtEvent, ...] = ()
+    court_reviewed: Review | None = None
     deadline: Deadline | None = None
     terms: tuple[tuple[str, Span], ...] = ()  # defined terms the duty rests on
     note: str | None = None
@@ -384,99 +441,6 @@ class Term(Node):
         if self.paraphrase is not None:
             return "paraphrase"
         return "none" if self.none is not None else None
-
-
-# ---------------------------------------------------------------- enforcement
-
-
-class Money(Node):
-    """A fixed amount in its own currency (no exchange rates), optionally per unit."""
-
-    kind: Literal["money"] = "money"
-    amount: float
-    currency: str | None = None  # ISO 4217; None only when the file forgot it (an error)
-    per: str | None = None  # violation, day, user, child, ...
-
-    @property
-    def text(self) -> str:
-        amount = f"{self.amount:,.2f}".removesuffix(".00")
-        per = f" per {self.per}" if self.per else ""
-        return f"{amount} {self.currency or '?'}{per}"
-
-
-class TurnoverShare(Node):
-    """A share of annual turnover: worldwide, or in one jurisdiction."""
-
-    kind: Literal["share"] = "share"
-    percent: float
-    within: str | None = None  # None: worldwide turnover; else a jurisdiction code
-
-    @property
-    def text(self) -> str:
-        base = "worldwide annual turnover" if self.within is None else f"turnover in {self.within}"
-        return f"{self.percent:g}% of {base}"
-
-
-Ceiling = Annotated[Money | TurnoverShare, Field(discriminator="kind")]
-
-
-class Source(Node):
-    """Where a penalty or sanction is set: a provision of the enforced instrument, or of
-    another instrument named before it."""
-
-    instrument: str | None = None
-    provision: str
-    url: str | None = None
-
-
-class Penalty(Node):
-    ceilings: tuple[Ceiling, ...]
-    whichever: Literal["greater", "lower"] | None = None  # how two ceilings combine
-    offence: str | None = None  # what the ceiling is for, when not every breach
-    source: Source | None = None
-
-
-class SanctionKind(StrEnum):
-    CRIMINAL_LIABILITY_FOR_OFFICERS = "criminal liability for officers"
-    SERVICE_RESTRICTION = "service restriction"
-    BLOCKING = "blocking"
-    SUSPENSION = "suspension"
-    BAN = "ban"
-
-
-class Sanction(Node):
-    kind: SanctionKind
-    offence: str | None = None
-    source: Source | None = None
-
-
-class Regulator(Node):
-    name: str
-    url: str | None = None
-
-
-class AbsenceKind(StrEnum):
-    NONE_IN_LAW = "none in this law"
-    NOT_ENCODED = "not encoded"
-
-
-class Absent(Node):
-    """An explicit ``none in this law`` (checked) or ``not encoded`` (not researched)."""
-
-    kind: AbsenceKind
-    reason: str | None = None
-
-
-class Enforcement(Node):
-    """Who enforces an instrument and the most a breach can cost."""
-
-    instrument: str
-    regulators: tuple[Regulator, ...] = ()
-    regulator_absent: Absent | None = None
-    penalties: tuple[Penalty, ...] = ()
-    penalty_absent: Absent | None = None
-    sanctions: tuple[Sanction, ...] = ()
-    note: str | None = None
 
 
 Block = Jurisdiction | Instrument | Vocabulary | Definition | Duty | Absence | Term | Enforcement

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from obligate.language import model as m
-from obligate.language.diagnostics import Diagnostics, Span, did_you_mean
+from obligate.language.diagnostics import Diagnostics, Span, did_you_mean, suggest
 
 NodeT = TypeVar("NodeT", bound=m.Node)
 
@@ -184,11 +184,27 @@ class _Names:
         self.diagnostics = diagnostics
 
     def unknown(self, code: str, what: str, name: str, span: Span, known: Iterable[str]) -> None:
-        self.diagnostics.error(code, f"unknown {what} `{name}`", span, did_you_mean(name, known))
+        self.diagnostics.error(code, f"unknown {what} `{name}`", span, suggest(name, known))
 
     def jurisdiction(self, code: str, span: Span) -> None:
         if code not in self.library.jurisdictions:
-            self.unknown("E101", "jurisdiction", code, span, self.library.jurisdictions)
+            hint = self._code_of(code) or suggest(code, self.library.jurisdictions)
+            self.diagnostics.error("E101", f"unknown jurisdiction `{code}`", span, hint)
+
+    def _code_of(self, name: str) -> str | None:
+        """`Germany` is a jurisdiction's name: say its code."""
+        by_name = {node.name.lower(): code for code, node in self.library.jurisdictions.items()}
+        code = by_name.get(name.replace("_", " ").lower())
+        if code is None:
+            close = did_you_mean(
+                name.replace("_", " "), [n.name for n in self.library.jurisdictions.values()]
+            )
+            if close is None:
+                return None
+            code = by_name[close.split("`")[1].lower()]
+        return (
+            f"jurisdictions are written by code: `{code}` ({self.library.jurisdictions[code].name})"
+        )
 
     def jurisdiction_edges(self, code: str, node: m.Jurisdiction) -> None:
         for target, span in (*node.member_of, *node.part_of, *node.party_to, *node.parties):

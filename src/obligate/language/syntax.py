@@ -57,6 +57,7 @@ FIELDS = {
         "until",
         "status",
         "court",
+        "reviewed",
         "note",
     ),
     "definition": ("cites", "when", "note"),
@@ -235,13 +236,23 @@ def parse(
             continue
         if _too_deep(path, chunk, diagnostics):
             continue
+        attempt = using if using is not None else _plain
+        mark = len(diagnostics.items)
         try:
-            tree = using(chunk) if using is not None else parser().parse(chunk.text)
+            tree = attempt(chunk)
         except UnexpectedInput as error:
-            diagnostics.items.append(_describe(path, chunk, error))
-            continue
+            del diagnostics.items[mark:]  # what the builder said before the parse failed
+            from obligate.language.recovery import recover_chunk  # it imports this module
+
+            tree = recover_chunk(path, chunk, error, attempt, diagnostics)
+            if tree is None:
+                continue
         parsed.append(ParsedChunk(tree, chunk.line_offset))
     return parsed
+
+
+def _plain(chunk: Chunk) -> Any:
+    return parser().parse(chunk.text)
 
 
 def _without_comments(text: str) -> str:
@@ -372,6 +383,8 @@ def _bad_token(
             "fields are written `field: value`",
             _previous_end(path, chunk, error, span),
         )
+    if shown in (":", "}") and (empty := _empty_field(path, chunk, error)) is not None:
+        return empty
     if "DATE" in expected and token.type in ("NUMBER", "NAME"):
         return (
             "E004",
@@ -422,6 +435,24 @@ def _previous_end(path: str, chunk: Chunk, error: UnexpectedToken, fallback: Spa
         if isinstance(value, Token) and value.end_line is not None and value.end_column:
             return _span_at(path, chunk, value.end_line, value.end_column)
     return fallback
+
+
+def _empty_field(
+    path: str, chunk: Chunk, error: UnexpectedToken
+) -> tuple[str, str, str | None, Span] | None:
+    """`category:` with nothing after it: the parser took the next field's name for the
+    value and stumbles on that field's `:`. Say so at the empty field."""
+    state = error.interactive_parser
+    values = [v for v in state.parser_state.value_stack if isinstance(v, Token)] if state else []
+    if len(values) >= 2 and values[-1] == ":":  # the next thing is on a later line: `}`
+        values.append(error.token)
+    if len(values) < 3 or values[-2] != ":" or values[-1].type not in ("NAME", "RBRACE"):
+        return None
+    field, colon, taken = values[-3], values[-2], values[-1]
+    if (taken.line or 0) <= (colon.line or 0):
+        return None
+    span = _span_at(path, chunk, colon.line or 1, (colon.column or 1) + 1)
+    return ("E014", f"`{field}:` has no value", "write the value after `:` on its line", span)
 
 
 def _expects_field(expected: set[str]) -> bool:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from rich.console import Console
 from rich.table import Table
 
-from obligate.determination.answer import Determination, DutyOut, Explanation
+from obligate.determination.answer import ConditionalOut, Determination, DutyOut, Explanation
+from obligate.harmonise.periods import period_text
 
 
 def _group(duties: Iterable[DutyOut]) -> dict[str, list[DutyOut]]:
@@ -25,6 +26,23 @@ def _group(duties: Iterable[DutyOut]) -> dict[str, list[DutyOut]]:
 
 def _citation(duty: DutyOut) -> str:
     return f"{duty.citation.instrument} {duty.citation.provision}"
+
+
+def status_text(duty: DutyOut) -> str:
+    """The duty's standing in words: status, the latest court event (case and date), and for
+    whom an injunction holds; the bare status for an answer built without it."""
+    return duty.standing.text if duty.standing else duty.status.replace("_", " ")
+
+
+def questions_text(duty: ConditionalOut) -> str:
+    """What to answer for a conditional duty: each question with its accepted values."""
+    asked = (
+        " ".join(f"{q.question} ({q.accepted})" for q in duty.questions)
+        if duty.questions
+        else "depends on " + ", ".join(duty.depends_on)
+    )
+    status = status_text(duty)
+    return asked if status == "in force" else f"{asked} · status: {status}"
 
 
 def _header(answer: Determination) -> str:
@@ -49,26 +67,27 @@ def table(answer: Determination, width: int = 140) -> str:
         console.print(f"parameters: {parameters}")
     for jurisdiction, duties in _group(answer.duties).items():
         grid = Table(title=f"{jurisdiction}", title_justify="left", show_lines=False, expand=True)
-        for column in ("duty", "category", "citation", "deadline", "scope"):
+        for column in ("duty", "category", "citation", "deadline", "status", "scope"):
             grid.add_column(column)
         for duty in duties:
             grid.add_row(
                 f"{duty.id}\n{duty.title}",
                 duty.category,
                 _citation(duty),
-                duty.deadline.text if duty.deadline else "",
+                period_text(duty.deadline) if duty.deadline else "",
+                status_text(duty),
                 duty.scope,
             )
         console.print(grid)
     _table_section(
         console,
-        "conditional (depends on facts the query left out)",
-        [(d.id, _citation(d), ", ".join(d.depends_on)) for d in answer.conditional],
+        "conditional (answer these questions in the service file)",
+        [(d.id, _citation(d), questions_text(d)) for d in answer.conditional],
     )
     _table_section(
         console,
         "suspended (not binding on this date)",
-        [(d.id, _citation(d), d.why.detail) for d in answer.suspended],
+        [(d.id, _citation(d), status_text(d) or d.why.detail) for d in answer.suspended],
     )
     _table_section(
         console,
@@ -100,7 +119,9 @@ def _table_section(console: Console, title: str, rows: list[tuple[str, str, str]
     console.print(grid)
 
 
-def markdown(answer: Determination) -> str:
+def markdown(answer: Determination, words: Mapping[str, list[str]] | None = None) -> str:
+    """The answer in Markdown; each duty's reasons from ``words`` (duty id -> the reasons
+    in sentences, as ``RuleBase.explain`` gives them) where given, else its ``because``."""
     lines = ["# Duties\n", f"{_header(answer)}\n"]
     if answer.parameters:
         lines.append("| parameter | value | from |\n|---|---|---|")
@@ -114,22 +135,20 @@ def markdown(answer: Determination) -> str:
                 if duty.citation.url
                 else _citation(duty)
             )
-            deadline = f" · deadline {duty.deadline.text}" if duty.deadline else ""
+            deadline = f" · deadline {period_text(duty.deadline)}" if duty.deadline else ""
             lines.append(
                 f"- **{duty.id}** ({duty.modality}, {duty.category}) {duty.title} — "
-                f"{link}{deadline} · `{duty.source}`"
+                f"{link}{deadline} · status: {status_text(duty)} · `{duty.source}`"
             )
-            lines.extend(f"  - {reason}" for reason in duty.because)
+            reasons = (words or {}).get(duty.id) or duty.because
+            lines.extend(f"  - {reason}" for reason in reasons)
         lines.append("")
     for title, rows in (
         (
             "Conditional",
-            [
-                f"- **{d.id}** {d.title} — depends on {', '.join(d.depends_on)}"
-                for d in answer.conditional
-            ],
+            [f"- **{d.id}** {d.title} — {questions_text(d)}" for d in answer.conditional],
         ),
-        ("Suspended", [f"- **{d.id}** {d.title} — {d.why.detail}" for d in answer.suspended]),
+        ("Suspended", [f"- **{d.id}** {d.title} — {status_text(d)}" for d in answer.suspended]),
         (
             "Upcoming",
             [
@@ -147,6 +166,16 @@ def markdown(answer: Determination) -> str:
 
 
 def explanation_text(explanation: Explanation) -> str:
-    lines = [f"{explanation.id}: {explanation.outcome.replace('_', ' ')}"]
-    lines.extend(f"  - {reason}" for reason in explanation.reasons)
+    """Why, in words: the outcome with the provision and the rule-file line, each reason as a
+    sentence from the rule's own words, then the duty's note (the law's text)."""
+    head = f"{explanation.id}: {explanation.outcome.replace('_', ' ')}"
+    cited = explanation.citation
+    lines = [head]
+    if cited is not None:
+        url = f" <{cited.url}>" if cited.url else ""
+        lines.append(f"  {cited.instrument} {cited.provision}{url} · {explanation.source}")
+    lines.extend(f"  - {reason}" for reason in (explanation.words or explanation.reasons))
+    if explanation.note:
+        lines.append("  note:")
+        lines.extend(f"    {line.strip()}" for line in explanation.note.strip().splitlines())
     return "\n".join(lines) + "\n"

@@ -10,47 +10,45 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
 from obligate.harmonise.baseline import Baseline, Divergence
+from obligate.harmonise.cells import Cell
 from obligate.harmonise.checklist import Checklist, ChecklistItem, group_by_category
-from obligate.harmonise.compare import Cell, Comparison
+from obligate.harmonise.compare import Comparison
+from obligate.harmonise.conflicts import Conflict
+from obligate.harmonise.periods import period_text
 from obligate.reports import pages
 
-STATE_MARK = {
-    "required": "required",
-    "prohibited": "prohibited",
-    "permitted": "permitted",
-    "conditional": "conditional",
-    "no duty in this law": "no duty in this law",
-    "not encoded": "not encoded",
-}
-
-
-def _hours(hours: float | None) -> str:
-    if hours is None:
-        return ""
-    if hours < 48:
-        return f"{hours:g} h"
-    days = hours / 24
-    return f"{days:g} d" if days < 60 else f"{days / 365.25:.3g} y"
+VERB = {"obligation": "must", "prohibition": "must not", "permission": "may"}
 
 
 def cell_text(cell: Cell, width: int | None = None) -> str:
+    """A cell for a table: its state, what applies with its verb, and why nothing applies
+    when that is the case (the duties encoded but not applicable, suspended or open)."""
     parts: list[str] = [cell.state]
     for duty in cell.duties:
         ages = "" if duty.ages == "all ages" else f" [{duty.ages}]"
-        parts.append(f"{duty.id}{ages}")
+        parts.append(f"{VERB[duty.modality]} {duty.id}{ages}")
+        if duty.standing and duty.standing != "in force":
+            parts.append(f"  ({duty.standing})")
     for parameter in cell.parameters:
         parts.append(f"{parameter.name} {parameter.value} ({parameter.origin})")
-    if cell.shortest_deadline_hours is not None:
-        parts.append(f"deadline {_hours(cell.shortest_deadline_hours)}")
-    if cell.conditional:
-        parts.append("open: " + ", ".join(cell.conditional))
-    if cell.suspended:
-        parts.append("suspended: " + ", ".join(cell.suspended))
+    for period in cell.deadlines:
+        parts.append(f"{period.text} ({period.duty})")
+    for aside in cell.open:
+        parts.append(f"open: {aside.id} — {aside.why}")
+    for aside in cell.suspended_why:
+        parts.append(f"suspended: {aside.id} — {aside.why}")
+    if cell.state == "not applicable":
+        parts += [f"{aside.id}: {aside.why}" for aside in cell.not_applicable]
+    elif cell.not_applicable:
+        parts.append(f"not applicable here: {', '.join(a.id for a in cell.not_applicable)}")
+    if cell.absence:
+        parts.append(f"reviewed: {cell.absence}")
     return "\n".join(parts)
 
 
@@ -65,7 +63,8 @@ def compare_table(comparison: Comparison, width: int = 200) -> str:
     bands = ", ".join(b.label for b in comparison.bands)
     console.print(
         f"Comparison on {comparison.date} · age bands from the law: {bands} · "
-        f"rule base {comparison.version}"
+        f"rule base {comparison.version} · a duty's status is shown where it is not plainly "
+        "in force"
     )
     grid = Table(show_lines=True, expand=True)
     grid.add_column("category")
@@ -77,7 +76,21 @@ def compare_table(comparison: Comparison, width: int = 200) -> str:
             *(cell_text(comparison.cell(category, m)) for m in comparison.markets),
         )
     console.print(grid)
+    for line in conflict_lines(comparison.conflicts):
+        console.print(line)
     return buffer.getvalue()
+
+
+def conflict_lines(conflicts: Iterable[Conflict]) -> list[str]:
+    """Conflicts in words, both citations given: "conflicts" and one line for each."""
+    found = list(conflicts)
+    if not found:
+        return []
+    return ["conflicts"] + [
+        f"  {c.detail}: {c.first.citation.instrument} {c.first.citation.provision} vs "
+        f"{c.second.citation.instrument} {c.second.citation.provision}"
+        for c in found
+    ]
 
 
 def compare_markdown(comparison: Comparison) -> str:
@@ -85,7 +98,8 @@ def compare_markdown(comparison: Comparison) -> str:
     lines = [
         f"# Comparison on {comparison.date}\n",
         f"Markets: {', '.join(comparison.markets)} · age bands from the law: {bands} · "
-        f"rule base `{comparison.version}`\n",
+        f"rule base `{comparison.version}` · a duty's status is shown where it is not plainly "
+        "in force\n",
         "| category | " + " | ".join(comparison.markets) + " |",
         "|---|" + "---|" * len(comparison.markets),
     ]
@@ -95,6 +109,8 @@ def compare_markdown(comparison: Comparison) -> str:
             for m in comparison.markets
         ]
         lines.append(f"| {category} | " + " | ".join(cells) + " |")
+    if comparison.conflicts:
+        lines += ["\n## Conflicts\n"] + [f"- {c.detail}" for c in comparison.conflicts]
     return "\n".join(lines) + "\n"
 
 
@@ -114,14 +130,20 @@ def compare_csv(comparison: Comparison) -> str:
             "deadline_hours",
             "parameters",
             "enforcement",
+            "standing",
+            "why",
         ]
     )
     for category in comparison.categories:
         for market in comparison.markets:
             cell = comparison.cell(category, market)
             parameters = "; ".join(f"{p.name}={p.value} ({p.origin})" for p in cell.parameters)
-            if not cell.duties:
-                writer.writerow([category, market, cell.state, "", "", "", "", "", "", parameters])
+            if not (cell.duties or cell.open or cell.suspended_why or cell.not_applicable):
+                why = f"reviewed: {cell.absence}" if cell.absence else ""
+                writer.writerow(
+                    [category, market, cell.state, "", "", "", "", "", "", parameters]
+                    + ["", "", why]
+                )
             for duty in cell.duties:
                 hours = duty.deadline.hours if duty.deadline else None
                 writer.writerow(
@@ -137,14 +159,36 @@ def compare_csv(comparison: Comparison) -> str:
                         "" if hours is None else f"{hours:g}",
                         parameters,
                         duty.enforcement,
+                        duty.standing,
+                        "",
                     ]
                 )
+            for standing, asides in (
+                ("open question", cell.open),
+                ("suspended", cell.suspended_why),
+                ("not applicable", cell.not_applicable),
+            ):
+                for aside in asides:
+                    writer.writerow(
+                        [category, market, cell.state, aside.id, aside.modality, ""]
+                        + [f"{aside.citation.instrument} {aside.citation.provision}"]
+                        + [aside.citation.url or "", "", parameters, "", standing, aside.why]
+                    )
+    for c in comparison.conflicts:
+        cites = " vs ".join(
+            f"{d.citation.instrument} {d.citation.provision}" for d in (c.first, c.second)
+        )
+        ids = f"{' '.join(c.first_duties)} / {' '.join(c.second_duties)}"
+        markets = f"{c.first_market} / {c.second_market}"
+        writer.writerow(
+            [c.category, markets, "conflict", ids, "", "", cites, "", "", "", "", c.kind, c.detail]
+        )
     return buffer.getvalue()
 
 
 def compare_html(comparison: Comparison) -> str:
     bands = ", ".join(b.label for b in comparison.bands)
-    return pages.render("compare.html.j2", comparison=comparison, bands=bands, hours=_hours)
+    return pages.render("compare.html.j2", comparison=comparison, bands=bands, verb=VERB)
 
 
 # ---------------------------------------------------------------- baseline and divergence
@@ -160,14 +204,7 @@ def baseline_text(baseline: Baseline, divergences: Iterable[Divergence] = ()) ->
         cite = f" — {line.citation.instrument} {line.citation.provision}" if line.citation else ""
         lines.append(f"  [{line.market}] {line.text}{cite}")
     if baseline.conflicts:
-        lines.append("\nconflicts")
-        for conflict in baseline.conflicts:
-            lines.append(
-                f"  {conflict.detail}: {conflict.first.citation.instrument} "
-                f"{conflict.first.citation.provision} vs "
-                f"{conflict.second.citation.instrument} "
-                f"{conflict.second.citation.provision}"
-            )
+        lines += ["", *conflict_lines(baseline.conflicts)]
     rows = list(divergences)
     if rows:
         lines.append("\ndivergence (most divergent first; see docs/harmonise.md)")
@@ -231,7 +268,18 @@ def baseline_csv(baseline: Baseline) -> str:
                 line.citation.url if line.citation else "",
             ]
         )
+    _conflict_rows(writer, baseline.conflicts)
     return buffer.getvalue()
+
+
+def _conflict_rows(writer: Any, conflicts: Iterable[Conflict]) -> None:
+    """One row per conflict, in the columns of the file it closes: both citations."""
+    for c in conflicts:
+        cites = (f"{d.citation.instrument} {d.citation.provision}" for d in (c.first, c.second))
+        writer.writerow(
+            [c.category, "conflict", f"{c.first_market} / {c.second_market}", ""]
+            + [c.detail, " vs ".join(cites), c.first.citation.url or ""]
+        )
 
 
 def baseline_html(baseline: Baseline, divergences: Iterable[Divergence] = ()) -> str:
@@ -243,10 +291,11 @@ def baseline_html(baseline: Baseline, divergences: Iterable[Divergence] = ()) ->
 
 def _item_lines(item: ChecklistItem) -> list[str]:
     markets = ", ".join(f"{m} ({a})" if a != "all ages" else m for m, a in item.ages.items())
-    deadline = f" · deadline {item.deadline.text}" if item.deadline else ""
+    deadline = f" · deadline {period_text(item.deadline)}" if item.deadline else ""
+    status = f" · {item.standing}" if item.standing else ""
     lines = [
         f"- [ ] **{item.title}** ({item.modality}) — `{item.id}`",
-        f"  - {item.citation.instrument} {item.citation.provision}{deadline}",
+        f"  - {item.citation.instrument} {item.citation.provision}{deadline}{status}",
         f"  - markets: {markets}",
     ]
     if item.enforcement:
@@ -281,7 +330,33 @@ def checklist_markdown(checklist: Checklist) -> str:
     if checklist.watch:
         lines.append("## Watch: suspended duties and open questions\n")
         lines += [f"- `{w.id}` [{w.market}] {w.title} — {w.why}" for w in checklist.watch]
+        lines.append("")
+    lines += _gap_lines(checklist)
     return "\n".join(lines).rstrip() + "\n"
+
+
+GAP_TITLES = {
+    "conditional": "Open questions (a duty turns on a fact the service file leaves out)",
+    "not applicable": "Encoded, but not applicable to this service",
+    "no duty in this law": "No duty in this law (a reviewer recorded the absence)",
+    "not encoded": "Not encoded (the library does not know: check these yourself)",
+}
+
+
+def _gap_lines(checklist: Checklist) -> list[str]:
+    """The categories the checklist holds nothing for in some markets, by state."""
+    if not checklist.gaps:
+        return []
+    lines = ["## What this checklist does not cover\n"]
+    for state, title in GAP_TITLES.items():
+        gaps = [g for g in checklist.gaps if g.state == state]
+        if gaps:
+            lines.append(f"{title}:\n")
+            for gap in gaps:
+                lines.append(f"- {gap.category}: {', '.join(gap.markets)}")
+                lines += [f"  - {detail}" for detail in gap.details]
+            lines.append("")
+    return lines
 
 
 def checklist_csv(checklist: Checklist) -> str:
@@ -301,6 +376,7 @@ def checklist_csv(checklist: Checklist) -> str:
             "deadline",
             "changes_next_12_months",
             "enforcement",
+            "standing",
         ]
     )
     for section, items in (("by launch", checklist.items), ("coming", checklist.coming)):
@@ -316,10 +392,18 @@ def checklist_csv(checklist: Checklist) -> str:
                     "; ".join(f"{m}: {a}" for m, a in item.ages.items()),
                     f"{item.citation.instrument} {item.citation.provision}",
                     item.citation.url or "",
-                    item.deadline.text if item.deadline else "",
+                    period_text(item.deadline) if item.deadline else "",
                     "; ".join(f"{c.date} {c.market}: {c.detail}" for c in item.changes),
                     item.enforcement,
+                    item.standing,
                 ]
+            )
+    for gap in checklist.gaps:
+        for market in gap.markets:
+            details = [d for d in gap.details if f"[{market}]" in d]
+            writer.writerow(
+                ["not covered", gap.category, "", "", gap.state, market, "", "", "", ""]
+                + ["; ".join(details), ""]
             )
     for watch in checklist.watch:
         writer.writerow(
@@ -342,4 +426,10 @@ def checklist_csv(checklist: Checklist) -> str:
 
 
 def checklist_html(checklist: Checklist) -> str:
-    return pages.render("checklist.html.j2", checklist=checklist, sections=_sections(checklist))
+    return pages.render(
+        "checklist.html.j2",
+        checklist=checklist,
+        sections=_sections(checklist),
+        gaps=GAP_TITLES,
+        period=period_text,
+    )

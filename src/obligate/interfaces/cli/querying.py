@@ -45,7 +45,10 @@ def query(
     if output == "json":
         typer.echo(answer.to_json())
     elif output == "md":
-        typer.echo(report.markdown(answer), nl=False)
+        # the reasons in words, as `explain` tells them, for each duty that applies
+        facts, user = service_facts(service), user_facts(age, location)
+        words = {d.id: rulebase.explain(d.id, facts, user, date).words for d in answer.duties}
+        typer.echo(report.markdown(answer, words), nl=False)
     else:
         typer.echo(report.table(answer), nl=False)
 

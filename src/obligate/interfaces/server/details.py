@@ -11,6 +11,7 @@ from typing import Any
 from obligate.determination.answer import DeadlineOut, RulebaseOut, citation_out
 from obligate.determination.rulebase import RuleBase
 from obligate.engine.evaluate import render
+from obligate.graph.timeline import Timeline
 from obligate.interfaces.server import models
 from obligate.interfaces.server.state import ReloadOutcome
 from obligate.language import model as m
@@ -145,14 +146,19 @@ def duty_detail(rulebase: RuleBase, duty_id: str, version: RulebaseOut) -> model
                 case=e.case,
                 protecting=list(e.protecting),
             )
-            for e in duty.court
-        ],
+            # the instrument's history with the duty's own, oldest first: most court events
+            # are recorded on the instrument, and a duty detail showed none of them
+            for e in Timeline.of(duty, library.instruments.get(duty.cites.instrument)).events
+        ]
+        if duty.cites is not None
+        else [],
         deadline=DeadlineOut(
             amount=duty.deadline.amount,
             unit=duty.deadline.unit.value if duty.deadline.unit else None,
             hours=duty.deadline.hours,
             text=duty.deadline.text,
             description=duty.deadline.description,
+            kind=duty.deadline.kind.value,
         )
         if duty.deadline
         else None,

@@ -50,7 +50,7 @@ class ConditionRules(BuilderBase):
                 if self._depth(left) <= MAX_NESTING:  # report once per chain
                     word = "or" if kind is m.AnyOf else "and"
                     self.diagnostics.error(
-                        "E014",
+                        "E017",
                         f"more than {MAX_TERMS} tests joined by `{word}` in one condition",
                         right.span,
                         "split the condition with definitions",

@@ -16,6 +16,7 @@ class InstrumentRules(BuilderBase):
         ident, title, *items = children
         fields = self._fields("instrument", items)
         jurisdiction = fields.get("jurisdiction")
+        court, court_reviewed = self._value(fields, "court", ((), None))
         return m.Instrument(
             span=self._token_span(ident),
             id=str(ident),
@@ -27,7 +28,9 @@ class InstrumentRules(BuilderBase):
             effective=self._value(fields, "effective"),
             until=self._value(fields, "until"),
             status=self._value(fields, "status"),
-            court=tuple(self._value(fields, "court", ())),
+            court=court,
+            reviewed=self._value(fields, "reviewed"),
+            court_reviewed=court_reviewed,
             note=self._value(fields, "note"),
         )
 
@@ -59,9 +62,28 @@ class InstrumentRules(BuilderBase):
 
     # ------------------------------------------------------------ court history (also on duties)
 
-    def court(self, children: list[m.CourtEvent | None]) -> Field:
-        events = tuple(event for event in children if event is not None)
-        return ("court", events, self._cover(children))
+    def court(self, children: list[m.CourtEvent | Field | None]) -> Field:
+        """A court history: its dated events, and when it was last checked against a docket."""
+        events = tuple(child for child in children if isinstance(child, m.CourtEvent))
+        reviews = self._fields("court history", [c for c in children if isinstance(c, tuple)])
+        return ("court", (events, self._value(reviews, "reviewed")), self._cover(children))
+
+    def reviewed(self, children: list[Token | None]) -> Field:
+        date_token = children[0]
+        assert date_token is not None  # the grammar requires the date
+        rest = children[1:]
+        source = next((t for t in rest if t is not None and t.type == "STRING"), None)
+        dated = next((t for t in rest if t is not None and t.type == "DATE"), None)
+        on = self._date(date_token)
+        review = None
+        if on is not None:
+            review = m.Review(
+                span=self._token_span(date_token),
+                on=on,
+                source=self._text(source) if source is not None else None,
+                source_date=self._date(dated) if dated is not None else None,
+            )
+        return ("reviewed", review, self._cover([c for c in children if c is not None]))
 
     def court_event(self, children: list[Any]) -> m.CourtEvent | None:
         date_token, kind, case, *rest = children

@@ -63,15 +63,28 @@ class ValueRules(BuilderBase):
     # ------------------------------------------------------------ deadlines
 
     def deadline(self, children: list[Token]) -> Field:
-        amount, unit, *rest = children
+        kind, rest = _kind(children)
+        amount, unit, *text = rest
         deadline = m.Deadline(
             span=self._cover(children),
             amount=self._number(amount),
             unit=m.DeadlineUnit(_UNITS[str(unit)]),
-            description=self._text(rest[0]) if rest else None,
+            description=self._text(text[0]) if text else None,
+            kind=kind,
         )
         return ("deadline", deadline, self._cover(children))
 
     def qualitative_deadline(self, children: list[Token]) -> Field:
-        deadline = m.Deadline(span=self._cover(children), description=self._text(children[0]))
+        kind, rest = _kind(children)
+        deadline = m.Deadline(
+            span=self._cover(children), description=self._text(rest[0]), kind=kind
+        )
         return ("deadline", deadline, self._cover(children))
+
+
+def _kind(children: list[Token]) -> tuple[m.DeadlineKind, list[Token]]:
+    """A deadline's kind keyword (``within``, ``retain``, ``every``, ``notice``), if it has
+    one, and the rest of its parts; without one it is a time limit."""
+    if children and children[0].type == "DEADLINE_KIND":
+        return m.DEADLINE_KEYWORDS[str(children[0])], children[1:]
+    return m.DeadlineKind.TIME_LIMIT, children

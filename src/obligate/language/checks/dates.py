@@ -28,6 +28,8 @@ def validity(library: Library, duty: m.Duty) -> Validity:
 def dates(library: Library, diagnostics: Diagnostics) -> None:
     for instrument in library.instruments.values():
         window(instrument.effective, instrument.until, instrument.span, diagnostics)
+        for review in (instrument.reviewed, instrument.court_reviewed):
+            _review_in_order(review, diagnostics)
         _court_within(
             instrument.status,
             instrument.court,
@@ -48,6 +50,27 @@ def dates(library: Library, diagnostics: Diagnostics) -> None:
             )
         window(duty_window.effective, duty_window.until, duty.span, diagnostics)
         _court_within(duty.status, duty.court, duty_window, diagnostics)
+        _review_in_order(duty.court_reviewed, diagnostics)
+
+
+def _review_in_order(review: m.Review | None, diagnostics: Diagnostics) -> None:
+    """A source is read after it is dated, and a reading is not in the future."""
+    if review is None:
+        return
+    if review.source_date is not None and review.source_date > review.on:
+        diagnostics.error(
+            "E117",
+            f"the source is dated {review.source_date}, after the review on {review.on}",
+            review.span,
+            "`reviewed:` is the day you read the source; `dated` is the source's own date",
+        )
+    if review.on > dt.date.today():
+        diagnostics.error(
+            "E117",
+            f"the review date {review.on} is in the future",
+            review.span,
+            "write the day the source was read",
+        )
 
 
 def window(
