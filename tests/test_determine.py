@@ -339,11 +339,17 @@ def test_established_in_membership_follows_the_graph(
 
 
 def test_duties_list_the_defined_terms_they_rest_on(rulebase: RuleBase) -> None:
-    service = {"types": ["social_media"], "features": ["user_generated_content"],
-               "established_in": "IE", "monthly_active_users": {"EU": 1_000_000},
-               "employees": 500, "annual_turnover_eur": 90_000_000,
-               "directed_at_children": False, "likely_accessed_by_children": True,
-               "associations": []}
+    service = {
+        "types": ["social_media"],
+        "features": ["user_generated_content"],
+        "established_in": "IE",
+        "monthly_active_users": {"EU": 1_000_000},
+        "employees": 500,
+        "annual_turnover_eur": 90_000_000,
+        "directed_at_children": False,
+        "likely_accessed_by_children": True,
+        "associations": [],
+    }
     answer = rulebase.determine(service, {"age": 15, "location": "DE"}, "2026-06-01")
     minors = next(d for d in answer.duties if d.id == "EU-DSA-28-1")
     terms = {t.term: t for t in minors.terms}

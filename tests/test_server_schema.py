@@ -1,7 +1,8 @@
 """Schemathesis against the served OpenAPI document: generated requests, valid and invalid,
 for every operation, a bounded number of examples each, sent to a real server. No answer
-may be a server error, and every answer must be one the document describes (status code,
-content type, body schema)."""
+may be a server error, every answer must be one the document describes (status code,
+content type, body schema), every request the document calls valid is answered and every
+one it calls invalid is refused."""
 
 from __future__ import annotations
 
@@ -21,6 +22,10 @@ CHECKS = (
     "status_code_conformance",
     "content_type_conformance",
     "response_schema_conformance",
+    # The document says what the server checks (issue 18): every request it calls valid is
+    # answered, every one it calls invalid is refused.
+    "positive_data_acceptance",
+    "negative_data_rejection",
 )
 
 

@@ -19,7 +19,15 @@ from obligate.determination.answer import Determination, Explanation, LibraryOut
 from obligate.determination.determine import DEFAULT_HORIZON_DAYS, Determiner
 from obligate.determination.enforcement import EnforcementOut, enforcement_of
 from obligate.determination.freshness import ReviewOut, stale
-from obligate.determination.query import FieldError, Query, QueryError, Service, User, build_query
+from obligate.determination.query import (
+    FieldError,
+    Query,
+    QueryError,
+    Service,
+    User,
+    build_query,
+    check_horizon,
+)
 from obligate.determination.terms import Glossary, default_markets, glossary, parse_date
 from obligate.engine.rules import TooComplex
 from obligate.graph.jurisdictions import JurisdictionGraph
@@ -139,18 +147,8 @@ class RuleBase:
         horizon_days: int = DEFAULT_HORIZON_DAYS,
     ) -> Determination:
         """Which duties apply to this service, for this user, in this place, on this date."""
-        if horizon_days < 0:
-            raise QueryError(
-                [
-                    FieldError(
-                        field="horizon",
-                        value=horizon_days,
-                        message="cannot be negative",
-                        accepted="0 or more days",
-                    )
-                ]
-            )
-        return self._determiner.determine(self.query(service, user, date), horizon_days)
+        days = check_horizon(horizon_days)  # a string, None or a float is a QueryError too
+        return self._determiner.determine(self.query(service, user, date), days)
 
     def explain(
         self, duty_id: str, service: ServiceLike, user: UserLike, date: dt.date | str

@@ -7,32 +7,31 @@
 
 Each stage appends to one ``Diagnostics``; the pipeline stops at the first stage boundary
 with errors, so that resolution never runs on a file that failed to parse. A corpus that
-compiled before is read back from a cache keyed by the content hash of every file.
+compiled before is read back from a cache keyed by the content hash of every file, whose
+entries are authenticated and bounded (cache.py).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata, resources
 from pathlib import Path
 
-import platformdirs
-
+from obligate.language import cache
 from obligate.language import model as m
 from obligate.language.checks import check
-from obligate.language.diagnostics import Diagnostic, Diagnostics, RuleFileError
+from obligate.language.diagnostics import Diagnostic, Diagnostics, RuleFileError, Span
 from obligate.language.recovery import without_echoes
 from obligate.language.release import Release
 from obligate.language.resolve import Library, gather, resolve
-from obligate.language.source_text import decode, grammar_text
+from obligate.language.source_text import MAX_FILE_BYTES, decode, grammar_text
 from obligate.memory import collector_paused
 
 PRELUDE_NAME = "<obligate>/prelude.obl"
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3  # 3: authenticated entries (cache.py)
 
 
 @dataclass(frozen=True)
@@ -62,28 +61,50 @@ def prelude() -> Source:
 
 def discover(paths: Sequence[str | os.PathLike[str]]) -> list[tuple[Path, str]]:
     """The .obl files under the given files and folders, sorted, each once, with the path
-    each has inside the folder it was found in."""
+    each has inside the folder it was found in (files outside their folder left out)."""
+    return discover_all(paths)[0]
+
+
+def discover_all(
+    paths: Sequence[str | os.PathLike[str]],
+) -> tuple[list[tuple[Path, str]], list[Path]]:
+    """``discover``'s files, and the files found in a folder that are really elsewhere (a
+    symbolic link to a file or folder outside it): those are refused, not read, so that a
+    link planted in a rule folder cannot make the compiler read and echo any file."""
     found: dict[Path, str] = {}
+    outside: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
+            root = path.resolve()
             for file in path.rglob("*.obl"):
-                if file.is_file():
-                    found.setdefault(file, file.relative_to(path).as_posix())
+                if not file.is_file():
+                    continue
+                if not file.resolve().is_relative_to(root):
+                    outside.append(file)
+                    continue
+                found.setdefault(file, file.relative_to(path).as_posix())
         else:
             found.setdefault(path, path.name)
-    return sorted(found.items())
+    return sorted(found.items()), sorted(outside)
 
 
 def read_sources(paths: Sequence[str | os.PathLike[str]], diagnostics: Diagnostics) -> list[Source]:
     sources = [prelude()]
-    for path, key in discover(paths):
+    files, outside = discover_all(paths)
+    for path in outside:
+        diagnostics.error(
+            "E016",
+            f"this file is a link to {path.resolve()}, outside the rule folder: not read",
+            Span(str(path), 1, 1),
+            "copy the file into the rule folder, or name it on the command line",
+        )
+    for path, key in files:
         shown = _display_path(path)
         try:
-            data = path.read_bytes()
+            with path.open("rb") as handle:
+                data = handle.read(MAX_FILE_BYTES + 1)  # more is refused (E008) unread
         except OSError as exc:
-            from obligate.language.diagnostics import Span
-
             diagnostics.error("E013", f"cannot read this file: {exc.strerror}", Span(shown, 1, 1))
             continue
         text = decode(shown, data, diagnostics)
@@ -172,7 +193,7 @@ def compile_paths(paths: Sequence[str | os.PathLike[str]], *, use_cache: bool = 
     # The answers name each rule's file as the user gave it, so the same library found at
     # another path is a different cache entry (the version, which hashes contents, is not).
     entry = _entry_name(version, [s.path for s in sources])
-    cached = _cache_read(entry, version) if use_cache else None
+    cached = _cache_read(entry, version, texts) if use_cache else None
     if cached is not None:
         return cached
     with collector_paused():
@@ -188,45 +209,27 @@ def compile_paths(paths: Sequence[str | os.PathLike[str]], *, use_cache: bool = 
 # ---------------------------------------------------------------- cache
 
 
-def cache_dir() -> Path:
-    """OBLIGATE_CACHE_DIR if set, else the platform's user cache folder (on Linux
-    $XDG_CACHE_HOME/obligate, by default ~/.cache/obligate)."""
-    configured = os.environ.get("OBLIGATE_CACHE_DIR")
-    if configured:
-        return Path(configured)
-    return Path(platformdirs.user_cache_dir("obligate", appauthor=False))
-
-
 def _entry_name(version: str, paths: Sequence[str]) -> str:
     shown = hashlib.sha256("\0".join(sorted(paths)).encode()).hexdigest()[:12]
     return f"{version}-{shown}"
 
 
-def _cache_key(version: str) -> Path:
+def _cache_name(entry: str) -> str:
     try:
         package = metadata.version("obligate")
     except metadata.PackageNotFoundError:
         package = "dev"
-    return cache_dir() / f"rules-{CACHE_FORMAT}-{package}-{version}.pickle"
+    return f"rules-{CACHE_FORMAT}-{package}-{entry}.pickle"
 
 
-def _cache_read(entry: str, version: str) -> Compiled | None:
-    path = _cache_key(entry)
-    try:
-        with path.open("rb") as handle, collector_paused():
-            value = pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+def _cache_read(entry: str, version: str, texts: dict[str, str]) -> Compiled | None:
+    """The cached compile of exactly these sources: an authentic entry (cache.py) whose
+    version and every source text are the files' own."""
+    value = cache.read(_cache_name(entry))
+    if not isinstance(value, Compiled) or value.version != version or value.sources != texts:
         return None
-    return value if isinstance(value, Compiled) and value.version == version else None
+    return value
 
 
 def _cache_write(entry: str, compiled: Compiled) -> None:
-    path = _cache_key(entry)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        with temporary.open("wb") as handle:
-            pickle.dump(compiled, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        temporary.replace(path)
-    except OSError:
-        pass  # a cache that cannot be written only costs time
+    cache.write(_cache_name(entry), compiled)

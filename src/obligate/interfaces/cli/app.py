@@ -134,12 +134,42 @@ def rule_folder(path: Path, work: Path) -> Path:
         raise fail(f"--rules: {error}", 2) from None
 
 
+SERVICE_FILE_BYTES = 1_000_000
+SERVICE_FILE_NODES = 100_000
+SERVICE_FILE_DEPTH = 50
+
+
+def _bounded_yaml(text: str) -> None:
+    """Refuse what could make a small file huge or deep once loaded: aliases (a "billion
+    laughs" bomb expands nine-fold per level), too many nodes, too deep a nesting (the YAML
+    composer recurses). A service file needs none of them."""
+    depth = nodes = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            where = f"line {event.start_mark.line + 1}: " if event.start_mark else ""
+            raise yaml.YAMLError(f"{where}aliases (*name) are not accepted")
+        if isinstance(event, yaml.NodeEvent):
+            nodes += 1
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+        if nodes > SERVICE_FILE_NODES or depth > SERVICE_FILE_DEPTH:
+            raise yaml.YAMLError(
+                f"more than {SERVICE_FILE_NODES:,} values or {SERVICE_FILE_DEPTH} levels"
+            )
+
+
 def service_facts(path: Path | None) -> dict[str, Any]:
     if path is None:
         return {}
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        if path.stat().st_size > SERVICE_FILE_BYTES:
+            raise fail(f"--service: {path} is larger than {SERVICE_FILE_BYTES:,} bytes", 2)
+        text = path.read_text(encoding="utf-8")
+        _bounded_yaml(text)
+        data = yaml.safe_load(text)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise fail(f"--service: cannot read {path}: {exc}", 2) from None
     if data is None:
         return {}

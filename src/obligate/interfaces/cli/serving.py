@@ -11,7 +11,14 @@ import typer
 from obligate.interfaces.cli.app import RulesOption, fail
 from obligate.language.diagnostics import RuleFileError, render_all
 
-DEFAULT_DECISION_LOG = "obligate-decisions.sqlite3"
+
+def _default_decision_log() -> str:
+    from obligate.interfaces.decision_log import default_path
+
+    return str(default_path())
+
+
+DEFAULT_DECISION_LOG = _default_decision_log()
 DecisionLogOption = Annotated[
     str,
     typer.Option(
@@ -33,13 +40,54 @@ def serve(
         bool, typer.Option("--no-decision-log", help="record nothing")
     ] = False,
     access_log: Annotated[bool, typer.Option("--access-log", help="log every request")] = False,
+    token_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--token-file",
+            help="a file (mode 600) holding the bearer token that /v1/log needs; "
+            "else OBLIGATE_API_TOKEN",
+        ),
+    ] = None,
+    token_for: Annotated[
+        str, typer.Option("--token-for", help="log: only /v1/log needs it; api: every /v1 route")
+    ] = "log",
+    max_connections: Annotated[
+        int, typer.Option("--max-connections", help="open connections at once", min=1)
+    ] = 2048,
+    header_timeout: Annotated[
+        float, typer.Option("--header-timeout", help="seconds to send a request's head", min=0.1)
+    ] = 10.0,
+    body_timeout: Annotated[
+        float, typer.Option("--body-timeout", help="seconds to send a request's body", min=0.1)
+    ] = 30.0,
+    keep_alive: Annotated[
+        int, typer.Option("--keep-alive", help="seconds an idle connection stays open", min=1)
+    ] = 5,
+    rate_limit: Annotated[
+        float,
+        typer.Option("--rate-limit", help="requests a second per client address (0: none)", min=0),
+    ] = 0.0,
+    rate_burst: Annotated[
+        int, typer.Option("--rate-burst", help="requests at once above the rate", min=0)
+    ] = 0,
 ) -> None:
     """Serve the HTTP API (/v1/..., /openapi.json) and the web page (/) until interrupted."""
     from obligate.interfaces.decision_log import DecisionLogError
+    from obligate.interfaces.server import Limits, TokenError
     from obligate.interfaces.server import serve as run_server
 
     if not 0 < port < 65536:
         raise fail(f"--port: {port} is not a port; accepted: 1 to 65535", 2)
+    if token_for not in ("log", "api"):
+        raise fail(f"--token-for: {token_for!r}; accepted: log, api", 2)
+    limits = Limits(
+        max_connections=max_connections,
+        header_seconds=header_timeout,
+        body_seconds=body_timeout,
+        keep_alive_seconds=keep_alive,
+        rate=rate_limit,
+        burst=rate_burst,
+    )
     try:
         run_server(
             rules,
@@ -48,12 +96,17 @@ def serve(
             watch=watch,
             decision_log=None if no_decision_log else decision_log,
             access_log=access_log,
+            limits=limits,
+            token_file=token_file,
+            token_for="api" if token_for == "api" else "log",
         )
     except RuleFileError as error:
         typer.echo(render_all(error.diagnostics, error.sources), err=True)
         raise typer.Exit(1) from None
     except DecisionLogError as error:
         raise fail(f"--decision-log: {error}", 2) from None
+    except TokenError as error:
+        raise fail(f"--token-file: {error}", 2) from None
 
 
 log_app = typer.Typer(

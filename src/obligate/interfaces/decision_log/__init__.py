@@ -35,7 +35,7 @@ from obligate.interfaces.decision_log.record import (
     new_id,
     parse_moment,
 )
-from obligate.interfaces.decision_log.sqlite import SQLiteStore
+from obligate.interfaces.decision_log.sqlite import SQLiteStore, default_path
 from obligate.interfaces.decision_log.store import TABLE, Store
 from obligate.interfaces.decision_log.writer import (
     BATCH_SIZE,
@@ -60,6 +60,7 @@ __all__ = [
     "Selection",
     "Store",
     "_redact",
+    "default_path",
     "export_text",
     "is_postgres",
     "new_id",
@@ -79,7 +80,7 @@ def open_store(target: str | Path) -> Store:
 
 
 def open_log(target: str | Path) -> DecisionLog:
-    return DecisionLog(open_store(target))
+    return DecisionLog(open_store(target), source=str(target))
 
 
 @contextlib.contextmanager

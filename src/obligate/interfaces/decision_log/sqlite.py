@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,6 +17,28 @@ from obligate.interfaces.decision_log.record import (
 )
 from obligate.interfaces.decision_log.store import TABLE, row_record
 
+LOG_FILE_NAME = "decisions.sqlite3"
+
+
+def default_path() -> Path:
+    """Where the decision log goes unless told: the user's data directory (on Linux
+    ``~/.local/share/obligate/decisions.sqlite3``), not the working directory."""
+    from platformdirs import user_data_path
+
+    return user_data_path("obligate", appauthor=False) / LOG_FILE_NAME
+
+
+def _create_private(path: Path) -> None:
+    """Create the database file readable and writable by its owner only (0600): it holds
+    what clients asked. SQLite gives its -wal and -shm files the same mode."""
+    if path.parent != Path():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return  # an existing log keeps the mode its owner gave it
+    os.close(descriptor)
+
 
 class SQLiteStore:
     """A SQLite file in write-ahead-log mode; readers never block the writer."""
@@ -24,8 +47,7 @@ class SQLiteStore:
         self.target = str(path)
         self.path = Path(path)
         try:
-            if self.path.parent != Path():
-                self.path.parent.mkdir(parents=True, exist_ok=True)
+            _create_private(self.path)
             self._connection = sqlite3.connect(
                 self.path, isolation_level=None, check_same_thread=False, timeout=30
             )
@@ -52,6 +74,8 @@ class SQLiteStore:
                 self._connection.execute(
                     f"ALTER TABLE {TABLE} ADD COLUMN rulebase TEXT NOT NULL DEFAULT '{{}}'"
                 )
+        except OSError as exc:
+            raise DecisionLogError(f"decision log {self.target}: {exc.strerror}") from None
         except sqlite3.Error as exc:
             raise DecisionLogError(f"decision log {self.target}: {exc}") from None
 

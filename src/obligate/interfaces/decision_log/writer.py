@@ -30,8 +30,13 @@ _STOP = object()
 class DecisionLog:
     """Records determinations through one writer thread that commits in batches."""
 
-    def __init__(self, store: Store, batch_size: int = BATCH_SIZE) -> None:
+    def __init__(
+        self, store: Store, batch_size: int = BATCH_SIZE, source: str | None = None
+    ) -> None:
         self.store = store
+        self.source = source
+        """What the store was opened from (a path or the full DSN), to read it back over a
+        connection of its own; never shown (a DSN may hold a password)."""
         self.batch_size = batch_size
         self.written = 0
         self.failed = 0

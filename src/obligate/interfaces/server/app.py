@@ -18,9 +18,12 @@ from fastapi_offline import FastAPIOffline
 from obligate import __version__
 from obligate.determination.answer import RulebaseOut
 from obligate.interfaces.decision_log import DecisionLog
-from obligate.interfaces.server import errors, models
+from obligate.interfaces.server import errors, models, openapi
+from obligate.interfaces.server.auth import Access
 from obligate.interfaces.server.guard import GuardMiddleware, JSONRoute
+from obligate.interfaces.server.limits import Limits
 from obligate.interfaces.server.routes import answers, harmonise, rulebase, service, terms
+from obligate.interfaces.server.routes import log as log_routes
 from obligate.interfaces.server.state import LiveRulebase, Snapshot
 
 DESCRIPTION = """Which child-online-protection duties apply to this service, for this user, in
@@ -30,8 +33,14 @@ with `code` from a closed set, and carries the RFC 9457 problem details members 
 `title`, `status`, `detail` and `instance` beside `error`. The web page is at `/`."""
 
 
-def create_app(live: LiveRulebase, log: DecisionLog | None = None) -> FastAPI:
-    """The FastAPI application answering from ``live`` and recording to ``log``."""
+def create_app(
+    live: LiveRulebase,
+    log: DecisionLog | None = None,
+    limits: Limits | None = None,
+    access: Access | None = None,
+) -> FastAPI:
+    """The FastAPI application answering from ``live`` and recording to ``log``, within
+    ``limits``, asking for a token where ``access`` says."""
 
     def rulebase_out(snapshot: Snapshot | None = None) -> RulebaseOut:
         return (snapshot or live.current).rulebase.about
@@ -63,12 +72,14 @@ def create_app(live: LiveRulebase, log: DecisionLog | None = None) -> FastAPI:
             "/v1/checklist": models.ChecklistRequest,
         },
     )
-    app.add_middleware(GuardMiddleware, rulebase_of=rulebase_out)
+    app.add_middleware(GuardMiddleware, rulebase_of=rulebase_out, limits=limits, access=access)
     # The order here is the order of the paths in the OpenAPI document.
     app.include_router(answers.router(live, log, rulebase_out))
     app.include_router(harmonise.router(live))
     app.include_router(rulebase.router(live, rulebase_out))
     app.include_router(terms.router(live, rulebase_out))
     app.include_router(service.router(live, log, rulebase_out))
+    app.include_router(log_routes.router(live, log, rulebase_out))
     service.install_web_page(app)
+    openapi.install(app, live)
     return app

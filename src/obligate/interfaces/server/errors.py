@@ -22,6 +22,7 @@ from starlette.types import Scope
 from obligate.determination.answer import RulebaseOut
 from obligate.determination.query import FieldError, QueryError
 from obligate.interfaces.decision_log import DecisionLogError
+from obligate.interfaces.server.limits import MAX_ERROR_FIELDS
 from obligate.interfaces.server.models import ErrorBody, ErrorCode, ErrorResponse, FieldProblem
 
 VERSION_HEADER = "x-obligate-rulebase"
@@ -32,19 +33,25 @@ STATUS_OF: dict[ErrorCode, int] = {
     "unknown_jurisdiction": 422,
     "unknown_duty": 422,
     "invalid_body": 422,
+    "unauthorized": 401,
     "not_found": 404,
     "method_not_allowed": 405,
+    "request_timeout": 408,
     "payload_too_large": 413,
+    "too_many_requests": 429,
     "decision_log_unavailable": 503,
     "internal_error": 500,
 }
 # RFC 9457 4.2.1: with type about:blank, the title is the status code's phrase (RFC 9110's
 # names, which Python's http.HTTPStatus spells differently for 413 and 422 before 3.13).
 TITLE_OF: dict[int, str] = {
+    401: "Unauthorized",
     404: "Not Found",
     405: "Method Not Allowed",
+    408: "Request Timeout",
     413: "Content Too Large",
     422: "Unprocessable Content",
+    429: "Too Many Requests",
     500: "Internal Server Error",
     503: "Service Unavailable",
 }
@@ -85,10 +92,13 @@ def error_response(
     instance: str,
 ) -> Response:
     """The envelope for ``code``, with the RFC 9457 members; ``instance`` is the path of the
-    request that failed."""
+    request that failed. At most ``MAX_ERROR_FIELDS`` fields are listed (the message counts
+    them all)."""
     status = STATUS_OF[code]
     body = ErrorResponse(
-        error=ErrorBody(code=code, status=status, message=message, fields=list(fields)),
+        error=ErrorBody(
+            code=code, status=status, message=message, fields=list(fields[:MAX_ERROR_FIELDS])
+        ),
         rulebase=rulebase,
         title=TITLE_OF[status],
         status=status,
@@ -143,7 +153,7 @@ def validation_problems(
     ``user.age``; an unknown key lists the keys accepted there."""
     code: ErrorCode = "invalid_query"
     problems = []
-    for error in errors:
+    for error in errors[: MAX_ERROR_FIELDS + 1]:  # one more, so the summary says "more"
         location = [str(p) for p in error.get("loc", ()) if p not in ("body",)]
         kind = error.get("type", "")
         if kind == "json_invalid":
@@ -223,17 +233,22 @@ def install(
     async def on_validation(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
         model = body_models.get(request.url.path)
-        code, problems = validation_problems(exc.errors(), model)
+        found = exc.errors()
+        code, problems = validation_problems(found, model)
         return error_response(
-            code, _summary(problems), problems, rulebase_of(), instance=instance_of(request.scope)
+            code,
+            _summary(problems, len(found)),
+            problems,
+            rulebase_of(),
+            instance=instance_of(request.scope),
         )
 
     async def on_query(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, QueryError)
-        problems = [problem_of(e) for e in exc.errors]
+        problems = [problem_of(e) for e in exc.errors[: MAX_ERROR_FIELDS + 1]]
         return error_response(
             query_error_code(exc.errors),
-            _summary(problems),
+            _summary(problems, len(exc.errors)),
             problems,
             rulebase_of(),
             instance=instance_of(request.scope),
@@ -314,7 +329,8 @@ def install(
     app.add_exception_handler(Exception, on_bug)
 
 
-def _summary(problems: Sequence[FieldProblem]) -> str:
+def _summary(problems: Sequence[FieldProblem], total: int | None = None) -> str:
+    count = max(len(problems), total or 0)
     parts = [f"{p.field}: {p.message}" for p in problems[:5]]
-    more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+    more = f" (and {count - 5} more)" if count > 5 else ""
     return "; ".join(parts) + more if parts else "invalid request"

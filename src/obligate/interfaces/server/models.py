@@ -9,9 +9,10 @@ those are checked against the rule library's vocabulary, with a did-you-mean.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from obligate.determination.answer import (
     CitationOut,
@@ -23,6 +24,8 @@ from obligate.determination.answer import (
 from obligate.determination.query import Service, User
 
 MAX_MARKETS = 60
+AGE = r"(130|1[0-2][0-9]|[1-9]?[0-9])"
+AGES_PATTERN = rf"^{AGE}[-–]{AGE}$"  # and LOW <= HIGH, which a pattern cannot say
 
 EXAMPLE_SERVICE: dict[str, Any] = {
     "types": ["social_media"],
@@ -37,7 +40,7 @@ def date_field() -> Any:
     return Field(
         description="the day the law is read on, YYYY-MM-DD",
         examples=["2026-06-01"],
-        json_schema_extra={"format": "date"},
+        json_schema_extra={"format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
     )
 
 
@@ -64,7 +67,7 @@ class DetermineRequest(_Request):
     user: User
     date: str = date_field()
     horizon_days: int = Field(
-        default=365, ge=0, le=3650, description="how many days ahead `upcoming` looks"
+        default=365, ge=0, le=3650, strict=True, description="how many days ahead `upcoming` looks"
     )
 
 
@@ -90,6 +93,17 @@ class ExplainRequest(_Request):
     date: str = date_field()
 
 
+def ages_in_order(value: str | None) -> str | None:
+    """``17-8`` is the range 8 to 17: the pattern cannot say LOW <= HIGH, so either order is
+    accepted and the request means the same."""
+    if value is None:
+        return None
+    if not re.fullmatch(AGES_PATTERN, value):
+        raise ValueError("not an age range: LOW-HIGH in whole years from 0 to 130, e.g. 8-17")
+    low, high = (int(part) for part in value.replace("–", "-").split("-"))
+    return f"{min(low, high)}-{max(low, high)}"
+
+
 class CompareRequest(_Request):
     """The same service in several markets, category by category."""
 
@@ -98,9 +112,12 @@ class CompareRequest(_Request):
     date: str = date_field()
     ages: str | None = Field(
         default=None,
+        json_schema_extra={"pattern": AGES_PATTERN},
         description="the user ages compared, LOW-HIGH (default 0-17)",
         examples=["8-17"],
     )
+
+    _ages = field_validator("ages")(ages_in_order)
 
 
 class ChecklistRequest(_Request):
@@ -109,7 +126,11 @@ class ChecklistRequest(_Request):
     service: Service = Field(default_factory=Service)
     markets: list[str] = Field(min_length=1, max_length=MAX_MARKETS, examples=[["DE", "GB"]])
     launch_date: str = date_field()
-    ages: str | None = Field(default=None, examples=["8-17"])
+    ages: str | None = Field(
+        default=None, json_schema_extra={"pattern": AGES_PATTERN}, examples=["8-17"]
+    )
+
+    _ages = field_validator("ages")(ages_in_order)
 
 
 # ---------------------------------------------------------------- answers
@@ -302,9 +323,18 @@ class Vocabulary(_Answer):
 
 
 class Health(_Answer):
-    status: Literal["ok", "degraded"]
+    status: Literal["ok", "degraded"] = Field(
+        description="degraded when the decision log fails, the latest reload failed or "
+        "the watcher stopped"
+    )
     rulebase: RulebaseOut
     decision_log: Literal["ok", "off", "failing"]
+    reload: Literal["off", "ok", "failed", "stopped"] = Field(
+        default="off",
+        description="off: not watching and never reloaded; failed: the latest reload did "
+        "not load (the previous rule base serves; GET /v1/rulebase says why); stopped: the "
+        "file watcher died, so changes are no longer loaded",
+    )
 
 
 # ---------------------------------------------------------------- errors
@@ -318,6 +348,9 @@ ErrorCode = Literal[
     "method_not_allowed",
     "payload_too_large",
     "decision_log_unavailable",
+    "unauthorized",
+    "request_timeout",
+    "too_many_requests",
     "internal_error",
 ]
 

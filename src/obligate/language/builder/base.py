@@ -18,6 +18,12 @@ from obligate.language.diagnostics import Diagnostics, Span
 
 _DATE_SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
+ENGINE_NUMBER_LIMIT = 1e16
+"""The engine reads a number as the JSON text Python writes for it, and refuses one written
+with an exponent but no decimal point (``1e+16``, ``1e-05``): whole numbers from 10^16 and
+decimals below 0.0001 cannot reach it. Within these bounds every number is written plainly."""
+ENGINE_SMALLEST_DECIMAL = 1e-4
+
 # A block's field as its handler returns it: (field name, value, where it was written).
 Field = tuple[str, Any, Span]
 
@@ -75,6 +81,22 @@ class BuilderBase(Transformer[Token, list[m.Block]]):
 
     def _number(self, token: Token) -> float:
         return float(str(token).replace("_", ""))
+
+    def _engine_number(self, token: Token) -> float:
+        """A number the engine will compare (a condition's or a parameter's): one it cannot
+        hold is reported here, where its position is known, so that ``check`` refuses what
+        ``serve`` would."""
+        value = self._number(token)
+        small = value != 0 and abs(value) < ENGINE_SMALLEST_DECIMAL
+        if value >= ENGINE_NUMBER_LIMIT or small:
+            self.diagnostics.error(
+                "E015",
+                f"the engine cannot hold the number {str(token)}",
+                self._token_span(token),
+                "numbers in conditions and parameters are below 10,000,000,000,000,000 "
+                "and, when not whole, at least 0.0001",
+            )
+        return value
 
     # ------------------------------------------------------------ fields of a block
 

@@ -65,7 +65,7 @@ class JurisdictionRules(BuilderBase):
         value = m.ParameterValue(
             span=self._token_span(name),
             name=str(name),
-            value=self._number(number),
+            value=self._engine_number(number),
             since=since,
             under=under,
         )

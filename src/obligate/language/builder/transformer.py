@@ -44,6 +44,7 @@ def build(path: str, chunks: list[ParsedChunk], diagnostics: Diagnostics) -> m.R
     for chunk in chunks:
         builder.offset = chunk.line_offset
         blocks.extend(builder.transform(chunk.tree))
+    builder.forget_conditions()
     return m.RuleFile(path=path, blocks=tuple(blocks))
 
 
@@ -75,5 +76,9 @@ def parse_and_build(path: str, text: str, diagnostics: Diagnostics) -> m.RuleFil
             blocks: list[m.Block] = lark.parse(chunk.text)  # type: ignore[assignment]
             return blocks
 
-        chunks = parse(path, text, diagnostics, using=parse_chunk)
+        builder.forget_conditions()
+        try:
+            chunks = parse(path, text, diagnostics, using=parse_chunk)
+        finally:
+            builder.forget_conditions()
     return m.RuleFile(path=path, blocks=tuple(b for c in chunks for b in c.tree))

@@ -9,7 +9,11 @@ name and assume they exist. One module per kind of check.
 
 from __future__ import annotations
 
-from obligate.language.checks.conditions import never_holds, too_many_alternatives
+from obligate.language.checks.conditions import (
+    never_holds,
+    too_intricate,
+    too_many_alternatives,
+)
 from obligate.language.checks.cycles import definition_cycles, jurisdiction_cycles, override_cycles
 from obligate.language.checks.dates import dates
 from obligate.language.checks.reach import absences_contradicted, parameters_reachable
@@ -30,6 +34,7 @@ def check(library: Library, diagnostics: Diagnostics) -> None:
         types,
         never_holds,
         too_many_alternatives,
+        too_intricate,
         parameters_reachable,
         term_attributes,
     ):

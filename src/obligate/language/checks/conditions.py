@@ -104,7 +104,8 @@ def _alternatives(library: Library, node: m.Condition, positive: bool = True) ->
     return 1 if isinstance(node, m.IsA) and node.name in library.definitions else 0
 
 
-def too_many_alternatives(library: Library, diagnostics: Diagnostics) -> None:
+def _rule_conditions(library: Library) -> list[m.Condition]:
+    """Each condition as the engine builds a rule of it: a duty's `when:` and not `unless:`."""
     conditions: list[m.Condition] = [d.when for d in library.definitions.values() if d.when]
     for duty in library.duties.values():
         parts: list[m.Condition] = [c for c in (duty.when,) if c is not None]
@@ -114,6 +115,11 @@ def too_many_alternatives(library: Library, diagnostics: Diagnostics) -> None:
             conditions.append(
                 parts[0] if len(parts) == 1 else m.AllOf(span=parts[0].span, items=tuple(parts))
             )
+    return conditions
+
+
+def too_many_alternatives(library: Library, diagnostics: Diagnostics) -> None:
+    conditions = _rule_conditions(library)
     for condition in conditions:
         count = _alternatives(library, condition)
         if count > MAX_ALTERNATIVES:
@@ -123,4 +129,46 @@ def too_many_alternatives(library: Library, diagnostics: Diagnostics) -> None:
                 f"{MAX_ALTERNATIVES}): its or-ed parts join different definitions",
                 condition.span,
                 "combine the alternatives into a definition of their own",
+            )
+
+
+# ---------------------------------------------------------------- intricacy of one rule
+
+
+MAX_RULE_EXPRESSIONS = 32
+"""durable-rules keeps one rule's and/or groups in a sequence of fewer than 32 entries
+(MAX_SEQUENCE_EXPRESSIONS; beyond, it refuses the rule set: error 113). Each group costs
+two entries (its start and its end; the rule's own test group included) and each
+comparison of two facts (or a fact and a parameter) one."""
+
+
+def _cost(node: m.Condition, positive: bool, parent: str) -> int:
+    """Entries of the rule's normal form (negations pushed inward, so `not` turns and into or;
+    a group inside a group of its own kind merges with it). An upper bound: the engine's
+    normaliser can only merge or drop more."""
+    if isinstance(node, m.Not):
+        return _cost(node.item, not positive, parent)
+    if isinstance(node, m.AllOf | m.AnyOf):
+        kind = "and" if isinstance(node, m.AllOf) == positive else "or"
+        own = 0 if kind == parent else 2
+        return own + sum(_cost(item, positive, kind) for item in node.items)
+    if isinstance(node, m.Member) and len(node.names) > 1:
+        return 0 if parent == ("or" if positive else "and") else 2
+    if isinstance(node, m.Compare) and not (
+        isinstance(node.left, m.NumberLit) or isinstance(node.right, m.NumberLit)
+    ):
+        return 1
+    return 0
+
+
+def too_intricate(library: Library, diagnostics: Diagnostics) -> None:
+    for condition in _rule_conditions(library):
+        cost = 2 + _cost(condition, True, "and")  # the rule's own group of tests
+        if cost >= MAX_RULE_EXPRESSIONS:
+            diagnostics.error(
+                "E417",
+                f"this condition is too intricate for the engine: its rule needs {cost} "
+                f"entries for its and/or groups (the limit is {MAX_RULE_EXPRESSIONS - 1})",
+                condition.span,
+                "move parts of the condition into definitions of their own",
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import OrderedDict
 
 from fastapi import APIRouter
+from fastapi.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from obligate.determination.answer import Determination
@@ -14,7 +15,8 @@ from obligate.interfaces.server.guard import JSONRoute
 from obligate.interfaces.server.routes.common import ERROR_RESPONSES, RulebaseOf, json_answer
 from obligate.interfaces.server.state import LiveRulebase
 
-RENDERED_ANSWERS = 1024  # about 60 KB each for a large platform: at most ~60 MB
+RENDERED_ANSWERS = 1024  # about 60 KB each for a large platform
+RENDERED_BYTES = 64 * 2**20  # and never more than 64 MiB of text, however large the answers
 
 
 class RenderedAnswers:
@@ -22,8 +24,10 @@ class RenderedAnswers:
     same immutable ``Determination`` object, so its text is rendered once (exact: the same
     object always renders to the same bytes). Used from the event loop only."""
 
-    def __init__(self, size: int = RENDERED_ANSWERS) -> None:
+    def __init__(self, size: int = RENDERED_ANSWERS, max_bytes: int = RENDERED_BYTES) -> None:
         self.size = size
+        self.max_bytes = max_bytes
+        self.bytes = 0
         self._texts: OrderedDict[int, tuple[Determination, bytes]] = OrderedDict()
 
     def text(self, answer: Determination) -> bytes:
@@ -31,10 +35,14 @@ class RenderedAnswers:
         if found is not None and found[0] is answer:
             return found[1]
         text = answer.to_json(indent=None).encode()
+        if found is not None:  # an entry whose answer is gone: its id was reused
+            self.bytes -= len(self._texts.pop(id(answer))[1])
         # Keeping the answer in the entry keeps its id from being reused while cached.
         self._texts[id(answer)] = (answer, text)
-        if len(self._texts) > self.size:
-            self._texts.popitem(last=False)
+        self.bytes += len(text)
+        while self._texts and (len(self._texts) > self.size or self.bytes > self.max_bytes):
+            _answer, dropped = self._texts.popitem(last=False)[1]
+            self.bytes -= len(dropped)
         return text
 
 
@@ -50,7 +58,10 @@ def router(live: LiveRulebase, log: DecisionLog | None, rulebase_out: RulebaseOf
     )
     async def determine(body: models.DetermineRequest) -> Response:
         snapshot = live.current
-        answer = snapshot.rulebase.determine(body.service, body.user, body.date, body.horizon_days)
+        # Off the event loop: a query never asked before can take a while to answer.
+        answer = await run_in_threadpool(
+            snapshot.rulebase.determine, body.service, body.user, body.date, body.horizon_days
+        )
         headers = {}
         if log is not None:
             record = DecisionRecord.of(answer)
@@ -66,7 +77,9 @@ def router(live: LiveRulebase, log: DecisionLog | None, rulebase_out: RulebaseOf
     )
     async def explain(body: models.ExplainRequest) -> Response:
         snapshot = live.current
-        explanation = snapshot.rulebase.explain(body.duty, body.service, body.user, body.date)
+        explanation = await run_in_threadpool(
+            snapshot.rulebase.explain, body.duty, body.service, body.user, body.date
+        )
         answer = models.ExplanationResponse(**dict(explanation), rulebase=rulebase_out(snapshot))
         return json_answer(answer.model_dump_json(), snapshot)
 

@@ -10,7 +10,7 @@ from typing import Any
 from starlette.responses import Response
 
 from obligate.determination.answer import RulebaseOut
-from obligate.determination.query import FieldError, QueryError
+from obligate.determination.query import parse_day
 from obligate.interfaces.server import errors, models
 from obligate.interfaces.server.state import Snapshot
 from obligate.language.diagnostics import did_you_mean
@@ -41,21 +41,7 @@ def json_answer(text: str | bytes, snapshot: Snapshot, **headers: str) -> Respon
 
 def request_day(text: str, field: str = "date") -> dt.date:
     """A request date, checked here so that every route names the field the same way."""
-    try:
-        if len(text) != 10:
-            raise ValueError
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise QueryError(
-            [
-                FieldError(
-                    field=field,
-                    value=text,
-                    message="not a date",
-                    accepted="a calendar date as YYYY-MM-DD, e.g. 2026-06-01",
-                )
-            ]
-        ) from None
+    return parse_day(text, field)
 
 
 def not_found(what: str, field: str, value: str, known: dict[str, Any]) -> errors.NotFound:

@@ -29,7 +29,7 @@ def router(live: LiveRulebase) -> APIRouter:
             harmonize.compare,
             snapshot.rulebase,
             body.service,
-            body.markets,
+            list(dict.fromkeys(body.markets)),  # each market once
             request_day(body.date),
             body.ages,
         )
@@ -47,7 +47,7 @@ def router(live: LiveRulebase) -> APIRouter:
             harmonize.checklist,
             snapshot.rulebase,
             body.service,
-            body.markets,
+            list(dict.fromkeys(body.markets)),
             request_day(body.launch_date, "launch_date"),
             body.ages,
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from fastapi import APIRouter, Query
+from fastapi.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from obligate.interfaces.server import details, models
@@ -42,7 +43,9 @@ def router(live: LiveRulebase, rulebase_out: RulebaseOf) -> APIRouter:
     async def jurisdiction(
         code: str,
         date: str | None = Query(
-            None, description="read parameters on this day (YYYY-MM-DD; default today)"
+            None,
+            json_schema_extra={"pattern": r"^\d{4}-\d{2}-\d{2}$"},
+            description="read parameters on this day (YYYY-MM-DD; default today)",
         ),
     ) -> Response:
         snapshot = live.current
@@ -50,7 +53,9 @@ def router(live: LiveRulebase, rulebase_out: RulebaseOf) -> APIRouter:
         library = snapshot.rulebase.compiled.library
         if code not in library.jurisdictions:
             raise not_found("jurisdiction", "code", code, library.jurisdictions)
-        detail = details.jurisdiction_detail(snapshot.rulebase, code, day, rulebase_out(snapshot))
+        detail = await run_in_threadpool(
+            details.jurisdiction_detail, snapshot.rulebase, code, day, rulebase_out(snapshot)
+        )
         return json_answer(detail.model_dump_json(), snapshot)
 
     @routes.get("/v1/duties/{id}", response_model=models.DutyDetail, responses=LOOKUP_RESPONSES)
@@ -59,13 +64,17 @@ def router(live: LiveRulebase, rulebase_out: RulebaseOf) -> APIRouter:
         library = snapshot.rulebase.compiled.library
         if id not in library.duties:
             raise not_found("duty", "id", id, library.duties)
-        detail = details.duty_detail(snapshot.rulebase, id, rulebase_out(snapshot))
+        detail = await run_in_threadpool(
+            details.duty_detail, snapshot.rulebase, id, rulebase_out(snapshot)
+        )
         return json_answer(detail.model_dump_json(), snapshot)
 
     @routes.get("/v1/vocabulary", response_model=models.Vocabulary)
     async def vocabulary() -> Response:
         snapshot = live.current
-        answer = details.vocabulary(snapshot.rulebase, rulebase_out(snapshot))
+        answer = await run_in_threadpool(
+            details.vocabulary, snapshot.rulebase, rulebase_out(snapshot)
+        )
         return json_answer(answer.model_dump_json(), snapshot)
 
     @routes.get("/v1/rulebase", response_model=models.RulebaseInfo)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import HTMLResponse
@@ -18,6 +18,8 @@ from obligate.interfaces.server.guard import JSONRoute
 from obligate.interfaces.server.routes.common import RulebaseOf, json_answer
 from obligate.interfaces.server.state import LiveRulebase
 
+ReloadState = Literal["off", "ok", "failed", "stopped"]
+
 
 def router(live: LiveRulebase, log: DecisionLog | None, rulebase_out: RulebaseOf) -> APIRouter:
     routes = APIRouter(route_class=JSONRoute)
@@ -29,10 +31,13 @@ def router(live: LiveRulebase, log: DecisionLog | None, rulebase_out: RulebaseOf
         log_state: Literal["ok", "off", "failing"] = (
             "off" if log is None else "ok" if log.healthy else "failing"
         )
+        reload_state = cast(ReloadState, live.reload_state)
+        healthy = log_state != "failing" and reload_state not in ("failed", "stopped")
         health = models.Health(
-            status="ok" if log_state != "failing" else "degraded",
+            status="ok" if healthy else "degraded",
             rulebase=rulebase_out(snapshot),
             decision_log=log_state,
+            reload=reload_state,
         )
         return json_answer(health.model_dump_json(), snapshot)
 
