@@ -117,7 +117,10 @@ def test_a_teen_in_germany_on_a_social_platform(page: Any) -> None:
     reasons.wait_for()
     assert why.get_attribute("aria-expanded") == "true"
     assert "Outcome: applies" in reasons.inner_text()
-    assert "user.age 15" in reasons.inner_text()
+    # reasons in words, and the law's text from the rule's note (issue 13, point 2)
+    assert "the user's age in whole years is 15, below child_age 18" in reasons.inner_text()
+    assert "user.age" not in reasons.inner_text()
+    assert 'Art. 28(2): "Providers of online platform' in reasons.locator(".law-note").inner_text()
     duty(page, "EU-DSA-28-2").scroll_into_view_if_needed()
     shot(page, "web-2-why")
 

@@ -9,7 +9,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from obligate.determination.period import term_dates, timeline_dates
-from obligate.engine.rules import Engine, Normaliser, RulePlan, conjoin, safe
+from obligate.engine.rules import (
+    Engine,
+    Normaliser,
+    RulePlan,
+    RulesRefused,
+    TooComplex,
+    conjoin,
+    safe,
+)
 from obligate.graph.timeline import Timeline
 from obligate.language import model as m
 from obligate.language.compiler import Compiled
@@ -40,7 +48,10 @@ class Catalogue:
         }
         self.reads = {d: self._reads(info.condition) for d, info in self.duties.items()}
         self.plan, duty_rules = self._plan()
-        self.engine = Engine.shared(f"obligate-{self.version}", self.plan, duty_rules)
+        try:
+            self.engine = Engine.shared(f"obligate-{self.version}", self.plan, duty_rules)
+        except RulesRefused as refused:
+            raise self._too_complex(refused.positions[0]) from None
         self.by_hook: dict[tuple[str, str], list[str]] = defaultdict(list)
         for info in self.duties.values():
             for hook in info.hooks:
@@ -116,6 +127,21 @@ class Catalogue:
                 info.condition,
             )
         return plan, duty_rules
+
+    def _too_complex(self, position: int) -> TooComplex:
+        """The duty or definition whose rule the engine refused, as a positioned problem."""
+        message = (
+            "this condition needs more tests in one engine rule than durable-rules holds "
+            "(its definitions multiply into too many and/or groups): split it into simpler "
+            "definitions or duties"
+        )
+        for info in self.duties.values():
+            if position in info.positions:
+                return TooComplex(info.duty.when or info.duty, message)
+        for name, _positive in self.plan.definition_rules.get(position, ()):
+            definition = self.library.definitions[name]
+            return TooComplex(definition.when or definition, message)
+        raise RuntimeError(f"the engine refused rule {position}, which no duty uses")
 
     def _reads(self, condition: m.Condition | None) -> frozenset[Read]:
         """Every fact and parameter a condition reads, through its definitions."""

@@ -60,9 +60,18 @@ _FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 
 
 class TooComplex(Exception):
-    def __init__(self, node: m.Node) -> None:
-        super().__init__(f"condition expands to more than {MAX_DISJUNCTS} alternatives")
+    def __init__(self, node: m.Node, message: str | None = None) -> None:
+        super().__init__(message or f"condition expands to more than {MAX_DISJUNCTS} alternatives")
         self.node = node
+
+
+class RulesRefused(Exception):
+    """durable-rules refused some rules (error 113: more tests than one of its rules holds).
+    ``positions`` are the plan's rules it refuses on their own."""
+
+    def __init__(self, positions: list[int]) -> None:
+        super().__init__(f"the engine refuses {len(positions)} rules: too many tests in one rule")
+        self.positions = positions
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -291,7 +300,13 @@ class Engine:
             "run": _ignore,
         }
         host = lang.get_host()
-        host.register_rulesets({ruleset_name: rules})
+        try:
+            host.register_rulesets({ruleset_name: rules})
+        except durable_rules_engine.error as error:
+            refused = _refused(host, ruleset_name, self.plan, names)
+            if not refused:
+                raise
+            raise RulesRefused(refused) from error
         ruleset = host.get_ruleset(ruleset_name)
         # durable-rules' host polls its rulesets from a background thread and runs any
         # pending action it finds; this engine runs every action of a query itself, while
@@ -438,3 +453,17 @@ def _age_thresholds(plan: RulePlan) -> tuple[tuple[float, ...], tuple[str, ...]]
 
 def _ignore(context: Any) -> None:
     """The action durable-rules' own host would run; this engine runs its actions itself."""
+
+
+def _refused(host: Any, ruleset_name: str, plan: RulePlan, names: dict[str, int]) -> list[int]:
+    """The rules durable-rules refuses on their own, found by registering each alone (only
+    when a whole ruleset was refused, so the cost is paid on the error path only). Each is
+    written anew: durable-rules consumes the rules it registers."""
+    refused: list[int] = []
+    for name, position in names.items():
+        probe = {name: {"all": patterns(plan.rules[position]), "run": _ignore}}
+        try:
+            host.register_rulesets({f"{ruleset_name}-probe-{name}": probe})
+        except durable_rules_engine.error:
+            refused.append(position)
+    return refused

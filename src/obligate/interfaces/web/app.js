@@ -400,9 +400,15 @@ async function toggleWhy(button, box, duty) {
   try {
     const query = state.lastQuery;
     const explanation = await api("POST", "/v1/explain", { duty: duty.id, ...query });
+    // The reasons as sentences from the rule's own words; the engine's notation only when a
+    // rule has no words for them.
+    const reasons = explanation.words && explanation.words.length
+      ? explanation.words : explanation.reasons;
     box.replaceChildren(
       el("p", {}, el("strong", {}, `Outcome: ${explanation.outcome.replaceAll("_", " ")}`)),
-      el("ul", { class: "reasons" }, explanation.reasons.map((r) => el("li", {}, r))),
+      el("ul", { class: "reasons" }, reasons.map((r) => el("li", {}, r))),
+      explanation.note
+        ? el("blockquote", { class: "law-note" }, explanation.note) : null,
       el("p", { class: "muted source" }, `Rule: ${duty.source}`),
     );
     box.dataset.loaded = "true";
@@ -537,14 +543,26 @@ function prefillMarkets(query) {
   input.value = [...new Set(markets)].join(", ");
 }
 
+// A cell's state (harmonise/cells.py): applies, conditional, not applicable, no duty in this
+// law, not encoded. An "applies" cell is coloured by the strongest modality among its duties.
 const CELL_CLASS = {
-  required: "cell-required",
-  prohibited: "cell-prohibited",
-  permitted: "cell-permitted",
+  conditional: "cell-conditional",
+  "not applicable": "cell-none",
   "no duty in this law": "cell-none",
   "not encoded": "cell-unknown",
-  conditional: "cell-conditional",
 };
+const MODALITY_CLASS = {
+  prohibition: "cell-prohibited",
+  obligation: "cell-required",
+  permission: "cell-permitted",
+};
+
+function cellClass(cell) {
+  if (cell.state !== "applies") return CELL_CLASS[cell.state] || "";
+  const found = ["prohibition", "obligation", "permission"].find(
+    (modality) => (cell.modalities || []).includes(modality));
+  return found ? MODALITY_CLASS[found] : "cell-required";
+}
 
 async function onCompare(event) {
   event.preventDefault();
@@ -589,7 +607,7 @@ function renderMatrix(comparison) {
 }
 
 function matrixCell(cell) {
-  const td = el("td", { class: `cell ${CELL_CLASS[cell.state] || ""}`, "data-state": cell.state },
+  const td = el("td", { class: `cell ${cellClass(cell)}`, "data-state": cell.state },
     el("span", { class: "cell-state" }, cell.state));
   if (cell.duties.length) {
     td.append(el("ul", { class: "cell-duties" }, cell.duties.map((d) =>
