@@ -13,7 +13,7 @@ from obligate.interfaces.decision_log.record import (
     Selection,
     parse_time,
 )
-from obligate.interfaces.decision_log.store import TABLE, row_record
+from obligate.interfaces.decision_log.store import TABLE, row_record, select_sql
 
 POSTGRES_PREFIXES = ("postgresql://", "postgres://")
 
@@ -103,12 +103,7 @@ class PostgresStore:
         if selection.duty is not None:
             clauses.append("duty_ids @> %s::jsonb")
             params.append(json.dumps([selection.duty]))
-        sql = f"SELECT id, recorded_at, rulebase_version, query, duty_ids, rulebase FROM {TABLE}"
-        if clauses:
-            sql += " WHERE " + " AND ".join(clauses)
-        sql += " ORDER BY seq DESC" if selection.newest_first else " ORDER BY seq"
-        if selection.limit is not None:
-            sql += f" LIMIT {int(selection.limit)}"
+        sql = select_sql(clauses, selection)
         try:
             return [row_record(row) for row in self._connection.execute(sql, params).fetchall()]
         except self._psycopg.Error as exc:

@@ -15,7 +15,7 @@ from obligate.interfaces.decision_log.record import (
     Selection,
     parse_time,
 )
-from obligate.interfaces.decision_log.store import TABLE, row_record
+from obligate.interfaces.decision_log.store import TABLE, row_record, select_sql
 
 LOG_FILE_NAME = "decisions.sqlite3"
 
@@ -117,12 +117,7 @@ class SQLiteStore:
         if selection.duty is not None:
             clauses.append(f"EXISTS (SELECT 1 FROM json_each({TABLE}.duty_ids) WHERE value = ?)")
             params.append(selection.duty)
-        sql = f"SELECT id, recorded_at, rulebase_version, query, duty_ids, rulebase FROM {TABLE}"
-        if clauses:
-            sql += " WHERE " + " AND ".join(clauses)
-        sql += " ORDER BY seq DESC" if selection.newest_first else " ORDER BY seq"
-        if selection.limit is not None:
-            sql += f" LIMIT {int(selection.limit)}"
+        sql = select_sql(clauses, selection)
         try:
             return [row_record(row) for row in self._connection.execute(sql, params)]
         except sqlite3.Error as exc:

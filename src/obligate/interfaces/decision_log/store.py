@@ -26,6 +26,18 @@ class Store(Protocol):
     def close(self) -> None: ...
 
 
+def select_sql(clauses: Sequence[str], selection: Selection) -> str:
+    """The query both backends read records with: their own `WHERE` clauses (placeholders
+    differ), then the order and limit the selection asks for."""
+    sql = f"SELECT id, recorded_at, rulebase_version, query, duty_ids, rulebase FROM {TABLE}"
+    if clauses:
+        sql += " WHERE " + " AND ".join(clauses)
+    sql += " ORDER BY seq DESC" if selection.newest_first else " ORDER BY seq"
+    if selection.limit is not None:
+        sql += f" LIMIT {int(selection.limit)}"
+    return sql
+
+
 def _loads(value: Any) -> Any:
     # PostgreSQL hands JSONB back decoded; SQLite hands back the text.
     return json.loads(value) if isinstance(value, str) else value

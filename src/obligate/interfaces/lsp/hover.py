@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+from obligate.engine.evaluate import render as condition_text
 from obligate.interfaces.lsp.index import Occurrence
 from obligate.language import model as m
 from obligate.language.resolve import BUILTIN_LIST_FACTS, Library
-from obligate.language.show import condition_text
 
 Texts = Mapping[str, str]
 MAX_NOTE = 600
