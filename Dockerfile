@@ -9,9 +9,15 @@
 # To require a bearer token for the API (docs/serve.md), mount it as a secret and pass
 #   serve --host 0.0.0.0 --token-file /run/secrets/obligate-token
 # scripts/docker-smoke.sh builds this image, starts it and probes /healthz (.ci/run runs it).
+#
+# PYTHON_IMAGE is the base of both stages: any Debian-based image with Python 3.11 and its venv
+# module. CI, which cannot pull from Docker Hub, builds on a Debian bookworm of its own making
+# (scripts/docker-base.sh):
+#   docker build --build-arg PYTHON_IMAGE=obligate-ci/python:3.11-bookworm -t obligate .
+ARG PYTHON_IMAGE=python:3.11-slim-bookworm
 
 # ---- build: one wheel for obligate and one for each dependency (durable-rules compiles C)
-FROM python:3.11-slim-bookworm AS build
+FROM ${PYTHON_IMAGE} AS build
 # build-essential is a meta-package whose version follows the base image's Debian release.
 # hadolint ignore=DL3008
 RUN apt-get update \
@@ -22,10 +28,14 @@ COPY pyproject.toml README.md ./
 COPY grammar/ grammar/
 COPY rules/ rules/
 COPY src/ src/
-RUN pip wheel --no-cache-dir --wheel-dir /wheels .
+# A virtual environment's pip, as in the run stage: Debian's own python3 refuses pip outside one.
+# --use-pep517: durable-rules has only a setup.py, which an older pip (Debian's) would run
+# without setuptools and wheel; this way each base builds it the same, in isolation.
+RUN python3 -m venv /opt/build \
+    && /opt/build/bin/pip wheel --no-cache-dir --use-pep517 --wheel-dir /wheels .
 
-# ---- run: the wheels installed, no compiler, no sources
-FROM python:3.11-slim-bookworm
+# ---- run: the wheels installed in a virtual environment at /opt/obligate, no compiler, no sources
+FROM ${PYTHON_IMAGE}
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
@@ -34,7 +44,10 @@ RUN useradd --create-home --uid 10001 --user-group obligate
 COPY --from=build /wheels /wheels
 # Only the wheels just built are installed (--no-index): their versions are fixed by that build.
 # hadolint ignore=DL3013
-RUN pip install --no-index --find-links /wheels obligate && rm -rf /wheels
+RUN python3 -m venv /opt/obligate \
+    && /opt/obligate/bin/pip install --no-index --find-links /wheels obligate \
+    && rm -rf /wheels
+ENV PATH=/opt/obligate/bin:$PATH
 USER 10001:10001
 WORKDIR /home/obligate
 # The compile cache and the decision log live in the user's own folders, which no one else can
@@ -43,7 +56,9 @@ ENV OBLIGATE_CACHE_DIR=/home/obligate/.cache/obligate
 # Compile the shipped library once at build time, so the first start is quick.
 RUN obligate check @shipped
 EXPOSE 8000
+# The health check asks the port the server was started with (its command line, process 1),
+# so `docker run --network host obligate serve --host 127.0.0.1 --port 9000` is checked too.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
-    CMD ["python", "-c", "import sys, urllib.request; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4).status == 200 else 1)"]
+    CMD ["python", "-c", "import sys, urllib.request; args = open('/proc/1/cmdline').read().split('\\0'); port = next((a.split('=', 1)[1] for a in args if a.startswith('--port=')), args[args.index('--port') + 1] if '--port' in args else '8000'); sys.exit(0 if urllib.request.urlopen(f'http://127.0.0.1:{port}/healthz', timeout=4).status == 200 else 1)"]
 ENTRYPOINT ["obligate"]
 CMD ["serve", "--host", "0.0.0.0", "--port", "8000"]

@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
-# Build the Docker image, start it, and probe /healthz and one answer; skip (exit 0, with a
-# message saying so) where no Docker engine answers. .ci/run calls it; run it by hand with
+# Build the Docker image, start it, and probe it: the health check the image declares reports
+# healthy, it runs as uid 10001, /healthz answers, and /v1/determine answers for the example
+# platform with the duty the README shows (EU-DSA-28-1). The container and image are removed
+# afterwards. Run it by hand with
 #   scripts/docker-smoke.sh
-# Set OBLIGATE_REQUIRE_DOCKER=1 to make a missing engine a failure instead of a skip.
+# It skips (exit 0, with a message saying so) where no Docker engine answers;
+# OBLIGATE_REQUIRE_DOCKER=1 makes a missing engine a failure instead (.ci/run sets it, and
+# starts an engine of its own with scripts/docker-engine.sh).
+# OBLIGATE_DOCKER_PYTHON_IMAGE names the base image (the Dockerfile's PYTHON_IMAGE; .ci/run
+# builds one with scripts/docker-base.sh, as Docker Hub may be out of reach).
+# Build and container use the host's network: an engine without iptables has no other.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,40 +25,74 @@ fi
 
 tag="obligate-smoke:$$"
 name="obligate-smoke-$$"
+work=$(mktemp -d /tmp/obligate-docker-smoke.XXXXXX)
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 cleanup() {
     docker rm -f "$name" >/dev/null 2>&1 || true
     docker image rm -f "$tag" >/dev/null 2>&1 || true
+    rm -rf "$work"
 }
 trap cleanup EXIT
+fail() {
+    docker logs "$name" >&2 2>&1 || true
+    echo "docker-smoke: $*" >&2
+    exit 1
+}
 
-docker build --quiet --tag "$tag" . >/dev/null
+build_args=()
+if [ -n "${OBLIGATE_DOCKER_PYTHON_IMAGE:-}" ]; then
+    build_args+=(--build-arg "PYTHON_IMAGE=$OBLIGATE_DOCKER_PYTHON_IMAGE")
+fi
+# Docker passes these through to RUN without an ARG; given here, pip in the build uses the
+# proxy this machine uses.
+for variable in HTTP_PROXY HTTPS_PROXY NO_PROXY ALL_PROXY http_proxy https_proxy no_proxy all_proxy; do
+    if [ -n "${!variable:-}" ]; then
+        build_args+=(--build-arg "$variable")
+    fi
+done
+
+started=$SECONDS
+if ! docker build --network host "${build_args[@]}" --tag "$tag" . >"$work/build.log" 2>&1; then
+    tail -n 40 "$work/build.log" >&2
+    echo "docker-smoke: the image did not build" >&2
+    exit 1
+fi
+built_in=$((SECONDS - started))
 user=$(docker image inspect --format '{{.Config.User}}' "$tag")
-case "$user" in
-    "" | root | 0 | 0:*) echo "docker-smoke: the image runs as root ($user)" >&2; exit 1 ;;
-esac
-docker run --detach --name "$name" --publish "127.0.0.1:$port:8000" "$tag" >/dev/null
+[ "$user" = 10001:10001 ] || fail "the image runs as '$user', not 10001:10001"
 
-# Wait for the health check the image declares to report healthy (up to 120 s).
-for _ in $(seq 1 120); do
+docker run --detach --network host --name "$name" "$tag" \
+    serve --host 127.0.0.1 --port "$port" >/dev/null
+
+# Wait for the health check the image declares to report healthy. It runs every 30 s (the
+# first at once); 150 s covers the 60 s start period and a failed probe or two.
+status=starting
+for _ in $(seq 1 150); do
     status=$(docker inspect --format '{{.State.Health.Status}}' "$name" 2>/dev/null || echo gone)
     [ "$status" = healthy ] && break
     if [ "$status" = gone ] || [ "$(docker inspect --format '{{.State.Running}}' "$name")" != true ]; then
-        docker logs "$name" >&2 || true
-        echo "docker-smoke: the container stopped" >&2
-        exit 1
+        fail "the container stopped"
     fi
     sleep 1
 done
-if [ "$status" != healthy ]; then
-    docker logs "$name" >&2 || true
-    echo "docker-smoke: not healthy after 120 s (status: $status)" >&2
-    exit 1
-fi
+[ "$status" = healthy ] || fail "not healthy after 150 s (status: $status)"
 
-curl --fail --silent --show-error "http://127.0.0.1:$port/healthz" | grep -q '"status"'
+[ "$(docker exec "$name" id -u)" = 10001 ] || fail "the server does not run as uid 10001"
+curl --fail --silent --show-error "http://127.0.0.1:$port/healthz" >"$work/healthz.json"
+grep -q '"status"' "$work/healthz.json" || fail "/healthz answered $(cat "$work/healthz.json")"
+
+# The README's example: the platform in examples/ (its YAML read by the image's own Python),
+# a 15-year-old in Germany, on 2026-06-01.
+docker exec --interactive "$name" python -c '
+import json, sys, yaml
+service = yaml.safe_load(sys.stdin)
+print(json.dumps({"service": service, "user": {"age": 15, "location": "DE"}, "date": "2026-06-01"}))
+' <examples/social-platform.yaml >"$work/request.json"
 curl --fail --silent --show-error -H 'content-type: application/json' \
-    -d '{"service": {"types": ["social_media"]}, "user": {"age": 15, "location": "DE"}, "date": "2026-06-01"}' \
-    "http://127.0.0.1:$port/v1/determine" | grep -q '"rulebase"'
-[ "$(docker exec "$name" id -u)" != 0 ]
-echo "docker-smoke: ok (built $tag, healthy, /v1/determine answered, user $(docker exec "$name" id -un))"
+    --data-binary "@$work/request.json" "http://127.0.0.1:$port/v1/determine" >"$work/answer.json" ||
+    fail "/v1/determine failed"
+grep -q '"EU-DSA-28-1"' "$work/answer.json" || fail "/v1/determine did not name EU-DSA-28-1"
+grep -q '"rulebase"' "$work/answer.json" || fail "/v1/determine did not name its rule base"
+
+base=${OBLIGATE_DOCKER_PYTHON_IMAGE:-python:3.11-slim-bookworm}
+echo "docker-smoke: ok (built $tag on $base in ${built_in} s; healthy; uid 10001; /healthz and /v1/determine answered)"
