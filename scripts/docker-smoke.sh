@@ -52,7 +52,7 @@ for variable in HTTP_PROXY HTTPS_PROXY NO_PROXY ALL_PROXY http_proxy https_proxy
 done
 
 started=$SECONDS
-if ! docker build --network host "${build_args[@]}" --tag "$tag" . >"$work/build.log" 2>&1; then
+if ! docker build --network host --force-rm "${build_args[@]}" --tag "$tag" . >"$work/build.log" 2>&1; then
     tail -n 40 "$work/build.log" >&2
     echo "docker-smoke: the image did not build" >&2
     exit 1

@@ -2,7 +2,8 @@
 BuildKit's own parser), hadolint finds nothing, the image installs the wheel built from this
 checkout, runs as a non-root user, and declares a health check on /healthz; the build context
 holds what the Dockerfile copies. scripts/docker-smoke.sh builds, starts and probes the image
-where an engine answers (.ci/run), and says plainly that it skipped where none does."""
+where an engine answers (.ci/run starts one of its own and makes the base image it builds on),
+and says plainly that it skipped where none does."""
 
 from __future__ import annotations
 
@@ -31,10 +32,25 @@ def final_stage() -> list[dockerfile.Command]:
 
 
 def test_the_dockerfile_parses_into_a_build_stage_and_a_slim_run_stage() -> None:
-    stages = [c.value for c in commands() if c.cmd == "FROM"]
+    """Both stages build on PYTHON_IMAGE, the official slim image unless a build says otherwise
+    (.ci/run passes the Debian base scripts/docker-base.sh makes)."""
+    parsed = commands()
+    stages = [c.value for c in parsed if c.cmd == "FROM"]
     assert len(stages) == 2
-    assert all(value[0].startswith("python:3.11-slim") for value in stages)
+    assert all(value[0] == "${PYTHON_IMAGE}" for value in stages)
     assert stages[0][1:] == ("AS", "build")
+    first_stage = [c.cmd for c in parsed].index("FROM")
+    (argument,) = [c.value[0] for c in parsed[:first_stage] if c.cmd == "ARG"]
+    assert argument == "PYTHON_IMAGE=python:3.11-slim-bookworm"
+
+
+def test_both_stages_use_a_virtual_environment() -> None:
+    """Debian's own python3 refuses pip installs outside a virtual environment; the official
+    image does not, so a virtual environment is what works on both bases."""
+    stage = final_stage()
+    installs = " ".join(c.value[0] for c in stage if c.cmd == "RUN")
+    assert "python3 -m venv /opt/obligate" in installs
+    assert any(c.cmd == "ENV" and "/opt/obligate/bin:$PATH" in c.value for c in stage)
 
 
 def test_the_image_runs_as_a_non_root_user() -> None:
@@ -49,7 +65,9 @@ def test_the_image_runs_as_a_non_root_user() -> None:
 
 
 def test_the_image_installs_the_wheel_built_from_this_checkout() -> None:
-    build = commands()[: [c.cmd for c in commands()].index("FROM", 1)]
+    parsed = commands()
+    first, second = [i for i, c in enumerate(parsed) if c.cmd == "FROM"]
+    build = parsed[first:second]
     runs = " ".join(c.value[0] for c in build if c.cmd == "RUN")
     assert "pip wheel" in runs and "--wheel-dir /wheels ." in runs
     copied = {c.value[0] for c in build if c.cmd == "COPY"} | {
@@ -59,7 +77,7 @@ def test_the_image_installs_the_wheel_built_from_this_checkout() -> None:
     stage = final_stage()
     assert any(c.cmd == "COPY" and "--from=build" in c.flags for c in stage)
     installs = [c.value[0] for c in stage if c.cmd == "RUN" and "pip install" in c.value[0]]
-    assert installs and "--no-index --find-links /wheels obligate" in installs[0]
+    assert installs and "pip install --no-index --find-links /wheels obligate" in installs[0]
 
 
 def test_the_health_check_probes_healthz_and_the_server_listens_on_all_addresses() -> None:
