@@ -44,7 +44,11 @@ stop_engine() {
             kill -9 "$pid" 2>/dev/null || true
         fi
     fi
-    rm -rf "$dir/exec" "$socket" "$pidfile"
+    # What the engine leaves mounted (its network namespace's bind mount) would keep rm from
+    # removing the folder.
+    awk -v dir="$dir/" 'index($2, dir) == 1 {print $2}' /proc/mounts | sort -r |
+        while read -r mount; do umount -l "$mount" || true; done
+    rm -rf --one-file-system "$dir/exec" "$socket" "$pidfile"
 }
 
 start_engine() {
@@ -97,7 +101,7 @@ case "${1:-}" in
         ;;
     purge)
         stop_engine
-        rm -rf "$dir"
+        rm -rf --one-file-system "$dir"
         ;;
     *)
         echo "usage: $0 start|stop|purge" >&2
