@@ -22,9 +22,7 @@ from pathlib import Path
 
 from obligate.language import cache
 from obligate.language import model as m
-from obligate.language.checks import check
 from obligate.language.diagnostics import Diagnostic, Diagnostics, RuleFileError, Span
-from obligate.language.recovery import without_echoes
 from obligate.language.release import Release
 from obligate.language.resolve import Library, gather, resolve
 from obligate.language.source_text import MAX_FILE_BYTES, decode, grammar_text
@@ -158,6 +156,8 @@ def _resolve(run: _Run) -> None:
 
 
 def _checks(run: _Run) -> None:
+    from obligate.language.checks import check  # needed only to compile, like the parser
+
     check(run.library, run.diagnostics)
 
 
@@ -172,6 +172,8 @@ def compile_sources(sources: list[Source], diagnostics: Diagnostics) -> Library 
     """Run the stages; stop at the first boundary with errors, except that names are still
     resolved after errors that lost no declaration (a bad date, a broken field: the block
     was kept without it), so that one pass reports every problem of that kind."""
+    from obligate.language.recovery import without_echoes  # imports the parser (lark)
+
     run = _Run(sources, diagnostics)
     for name, stage in STAGES:
         stage(run)

@@ -13,16 +13,19 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 import yaml
 
-from obligate.determination.rulebase import RuleBase, load
-from obligate.language.diagnostics import RuleFileError, render_all
+from obligate.interfaces.cli.commands import ObligateCommands
 from obligate.language.release import SHIPPED_NAME
 
+if TYPE_CHECKING:
+    from obligate.determination.rulebase import RuleBase
+
 app = typer.Typer(
+    cls=ObligateCommands,  # commands.py: each command's module is imported when it runs
     no_args_is_help=True,
     add_completion=True,  # --install-completion / --show-completion for bash, zsh, fish
     pretty_exceptions_enable=False,
@@ -111,6 +114,9 @@ def fail(message: str, code: int) -> typer.Exit:
 
 def load_rules(paths: Sequence[Path]) -> RuleBase:
     """The rule base of ``--rules`` (none: the shipped library), a revision read from git."""
+    from obligate.determination.rulebase import load
+    from obligate.language.diagnostics import RuleFileError, render_all
+
     with tempfile.TemporaryDirectory(prefix="obligate-rules-") as work:
         folders = [rule_folder(path, Path(work)) for path in paths]
         try:
