@@ -9,12 +9,13 @@ from __future__ import annotations
 import io
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-
-from rich.console import Console
-from rich.table import Table
+from typing import TYPE_CHECKING
 
 from obligate.determination.answer import ConditionalOut, Determination, DutyOut, Explanation
 from obligate.harmonise.periods import period_text
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 def _group(duties: Iterable[DutyOut]) -> dict[str, list[DutyOut]]:
@@ -57,9 +58,21 @@ def _header(answer: Determination) -> str:
 
 
 def table(answer: Determination, width: int = 140) -> str:
+    # rich is imported here, where a table is drawn: JSON, CSV and Markdown never need it
+    from rich.console import Console
+    from rich.table import Table
+
     buffer = io.StringIO()
+    # plain text: no markup, no highlighting (it only adds styles, which are not printed
+    # without a colour system), no emoji codes
     console = Console(
-        file=buffer, width=width, force_terminal=False, color_system=None, markup=False
+        file=buffer,
+        width=width,
+        force_terminal=False,
+        color_system=None,
+        markup=False,
+        highlight=False,
+        emoji=False,
     )
     console.print(_header(answer))
     parameters = ", ".join(f"{n} {p.value} (from {p.from_})" for n, p in answer.parameters.items())
@@ -109,6 +122,8 @@ def table(answer: Determination, width: int = 140) -> str:
 
 
 def _table_section(console: Console, title: str, rows: list[tuple[str, str, str]]) -> None:
+    from rich.table import Table
+
     if not rows:
         return
     grid = Table(title=title, title_justify="left", expand=True)
