@@ -113,7 +113,7 @@ def test_the_public_names_are_the_same_objects_as_before() -> None:
         obligate.no_such_name  # noqa: B018
 
 
-RUN_CLI = "import sys\nfrom obligate.interfaces.cli import main\ntry:\n    main()\nexcept SystemExit:\n    pass"
+RUN_CLI = "from obligate.interfaces.cli import main\ntry:\n    main()\nexcept SystemExit:\n    pass"
 
 
 @pytest.mark.parametrize("output", ["table", "json"])
