@@ -208,3 +208,35 @@ def test_the_query_answers_as_before_through_the_lazy_commands(rulebase) -> None
     facts = module.service_facts(ROOT / "examples" / "social-platform.yaml")
     expected = rulebase.determine(facts, {"age": 15, "location": "DE"}, "2026-06-01")
     assert answer["duties"] == json.loads(expected.to_json())["duties"]
+
+
+CLOSED_CHOICES = {"--format", "--sort", "--input-format", "--output-format"}
+OWNED_ELSEWHERE = {"serve", "log"}  # serving.py's options are another change's
+
+
+def test_every_closed_choice_option_is_an_enum() -> None:
+    import enum
+    import typing
+
+    checked = []
+    for command in COMMANDS:
+        if command.name in OWNED_ELSEWHERE:
+            continue
+        hints = typing.get_type_hints(command.load(), include_extras=True)
+        for name, hint in hints.items():
+            if typing.get_origin(hint) is not typing.Annotated:
+                continue
+            kind, *extras = typing.get_args(hint)
+            flags = set()
+            for extra in extras:  # typer keeps the first flag as the option's "default"
+                flags |= {*getattr(extra, "param_decls", ()), getattr(extra, "default", None)}
+            if flags & CLOSED_CHOICES:
+                choices = [a for a in typing.get_args(kind) if a is not type(None)] or [kind]
+                assert all(issubclass(c, enum.Enum) for c in choices), (command.name, name)
+                checked.append(f"{command.name} {name}")
+    assert "query output" in checked and "checklist sort" in checked
+
+
+def test_version_reads_the_library_without_the_model() -> None:
+    modules = _loaded(RUN_CLI, "--version")
+    assert _heavy(modules, ("pydantic", "networkx", "lark", "rich")) == []
