@@ -229,7 +229,10 @@ def test_every_closed_choice_option_is_an_enum() -> None:
             kind, *extras = typing.get_args(hint)
             flags = set()
             for extra in extras:  # typer keeps the first flag as the option's "default"
-                flags |= {*getattr(extra, "param_decls", ()), getattr(extra, "default", None)}
+                flags |= {
+                    *(getattr(extra, "param_decls", None) or ()),
+                    getattr(extra, "default", None),
+                }
             if flags & CLOSED_CHOICES:
                 choices = [a for a in typing.get_args(kind) if a is not type(None)] or [kind]
                 assert all(issubclass(c, enum.Enum) for c in choices), (command.name, name)
