@@ -3,9 +3,11 @@ uses it for text of one-cell characters, rich for anything else)."""
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -30,8 +32,11 @@ def sections(draw: st.DrawFn) -> tuple[list[str], list[Section], int]:
 
 
 @settings(max_examples=400, deadline=None)
-@given(sections())
-def test_plain_tables_are_riches_to_the_byte(case) -> None:  # type: ignore[no-untyped-def]
+@given(sections(), st.booleans())
+def test_plain_tables_are_riches_to_the_byte(case, fold: bool) -> None:  # type: ignore[no-untyped-def]
+    from rich.console import Console
+    from rich.table import Table
+
     lines, drawn_sections, width = case
     texts = [
         *lines,
@@ -40,11 +45,25 @@ def test_plain_tables_are_riches_to_the_byte(case) -> None:  # type: ignore[no-u
     assert plain_table.plain(*texts)
     drawn = [plain_table.paragraph(line, width) for line in lines]
     for title, header, rows in drawn_sections:
-        grid = plain_table.table(title, header, rows, width)
+        grid = plain_table.table(title, header, rows, width, fold=fold)
         if grid is None:
             return  # too narrow: rich draws it
         drawn.append(grid)
-    assert "".join(drawn) == _rich_table(lines, drawn_sections, width)
+    if fold:  # as the answer draws its tables
+        assert "".join(drawn) == _rich_table(lines, drawn_sections, width)
+        return
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, color_system=None, markup=False, emoji=False)
+    for line in lines:
+        console.print(line, highlight=False)
+    for title, header, rows in drawn_sections:
+        grid = Table(title=title, title_justify="left", expand=True)
+        for column in header:
+            grid.add_column(column)
+        for row in rows:
+            grid.add_row(*row)
+        console.print(grid)
+    assert "".join(drawn) == buffer.getvalue()
 
 
 def test_only_one_cell_characters_are_plain() -> None:
@@ -75,3 +94,22 @@ def test_a_query_table_draws_without_rich() -> None:
         [sys.executable, "-c", code, *arguments], capture_output=True, text=True, timeout=120
     )
     assert finished.stdout.rstrip().endswith("NONE"), finished.stderr
+
+
+@pytest.mark.parametrize("width", [60, 80])
+def test_a_narrow_table_folds_long_ids_and_words_instead_of_cutting_them(width: int) -> None:
+    from typer.testing import CliRunner
+
+    from obligate.interfaces.cli import app
+
+    arguments = ["query", "--service", "examples/social-platform.yaml", "--age", "15"]
+    arguments += ["--location", "DE", "--date", "2026-06-01", "--width", str(width)]
+    shown = CliRunner().invoke(app, arguments)
+    assert shown.exit_code == 0
+    assert "…" not in shown.output
+    first_column = "".join(
+        line[2 : line.index("│", 1)].strip()
+        for line in shown.output.splitlines()
+        if line.startswith("│")
+    )
+    assert "EU-AVMSD-28B-3-MINORS-DATA" in first_column

@@ -107,9 +107,10 @@ def _sections(answer: Determination) -> list[Section]:
 
 
 def table(answer: Determination, width: int = 140) -> str:
-    """The answer as tables, one per jurisdiction and one per other section, laid out as rich
-    lays them out: drawn by plain_table where every text is one cell per character (the
-    usual case, without importing rich), else by rich."""
+    """The answer as tables, one per jurisdiction and one per other section, laid out as
+    rich lays them out, a word too long for its column folded onto the next line (never
+    cut): drawn by plain_table where every text is one cell per character (the usual case,
+    without importing rich), else by rich."""
     lines = [_header(answer)]
     parameters = ", ".join(f"{n} {p.value} (from {p.from_})" for n, p in answer.parameters.items())
     if parameters:
@@ -119,7 +120,7 @@ def table(answer: Determination, width: int = 140) -> str:
     if plain_table.plain(*texts):
         drawn = [plain_table.paragraph(line, width) for line in lines]
         for title, header, rows in sections:
-            grid = plain_table.table(title, header, rows, width)
+            grid = plain_table.table(title, header, rows, width, fold=True)
             if grid is None:
                 break
             drawn.append(grid)
@@ -149,7 +150,9 @@ def _rich_table(lines: list[str], sections: list[Section], width: int) -> str:
     for title, header, rows in sections:
         grid = Table(title=title, title_justify="left", expand=True)
         for column in header:
-            grid.add_column(column)
+            # a duty id or a word longer than its column (a narrow terminal) is folded onto
+            # the next line, not cut short
+            grid.add_column(column, overflow="fold")
         for row in rows:
             grid.add_row(*row)
         console.print(grid)

@@ -3,9 +3,10 @@
 The query table is printed on every `obligate query`, and rich (its import and its general
 renderer) was a sixth of that command's time. This draws the one kind of table the answer
 uses: an expanding table with a heavy-headed box, a header row, a left-justified title, cells
-padded by one space and wrapped on words (a word longer than its column ends in "…"), no
-styles. Column widths follow rich's rules (measure, collapse the widest, share what is left),
-so the bytes are rich's own: tests/test_plain_table.py draws random tables both ways.
+padded by one space and wrapped on words (a word longer than its column ends in "…", or is
+folded onto the next line), no styles. Column widths follow rich's rules (measure, collapse
+the widest, share what is left), so the bytes are rich's own: tests/test_plain_table.py
+draws random tables both ways.
 
 Only text whose every character is one cell wide is drawn here (``plain``); anything else
 (a wide or combining character, a tab, a control character) goes to rich, which knows the
@@ -169,11 +170,18 @@ def _distribute(total: int, ratios: list[int]) -> list[int]:
 
 
 def table(
-    title: str, header: Sequence[str], rows: Sequence[Sequence[str]], width: int
+    title: str,
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    width: int,
+    *,
+    fold: bool = False,
 ) -> str | None:
     """The table as rich prints ``Table(title=title, title_justify="left", expand=True)``
     with these columns and rows on a console ``width`` columns wide (every text ``plain``);
-    None where the columns would be too narrow to hold a character (rich's business)."""
+    None where the columns would be too narrow to hold a character (rich's business). A word
+    longer than its column is cut short with "…", or with ``fold`` (rich's ``overflow="fold"``
+    columns) continued on the next line."""
     columns = [[name, *(row[index] for row in rows)] for index, name in enumerate(header)]
     edges = len(header) + 1
     widths = _column_widths(columns, width - edges)
@@ -184,7 +192,7 @@ def table(
     out.append("┏" + "┳".join("━" * w for w in widths) + "┓")
     for index, row in enumerate([header, *rows]):
         cells = [
-            [f" {line} " for line in lines_of(text, w - 2, ellipsis=True, pad=True)]
+            [f" {line} " for line in lines_of(text, w - 2, ellipsis=not fold, pad=True)]
             for text, w in zip(row, widths, strict=True)
         ]
         height = max(len(cell) for cell in cells)
