@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-import yaml
 
 from obligate.interfaces.cli.commands import ObligateCommands
 from obligate.language.release import SHIPPED_NAME
@@ -149,6 +148,8 @@ def _bounded_yaml(text: str) -> None:
     """Refuse what could make a small file huge or deep once loaded: aliases (a "billion
     laughs" bomb expands nine-fold per level), too many nodes, too deep a nesting (the YAML
     composer recurses). A service file needs none of them."""
+    import yaml
+
     depth = nodes = 0
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
         if isinstance(event, yaml.AliasEvent):
@@ -169,6 +170,8 @@ def _bounded_yaml(text: str) -> None:
 def service_facts(path: Path | None) -> dict[str, Any]:
     if path is None:
         return {}
+    import yaml  # here, not at start-up: only a command given a service file reads YAML
+
     try:
         if path.stat().st_size > SERVICE_FILE_BYTES:
             raise fail(f"--service: {path} is larger than {SERVICE_FILE_BYTES:,} bytes", 2)
