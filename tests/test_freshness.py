@@ -109,11 +109,8 @@ def test_stale_command_output(fmt: str, update_goldens: bool) -> None:
 
 @pytest.mark.parametrize(
     ("args", "code"),
-    [
-        (["--older-than", "12w", "--fail"], 1),
-        (["--older-than", "400", "--fail"], 1),
-        (["--older-than", "soon"], 2),
-    ],
+    [(["--older-than", "12w", "--fail"], 1), (["--older-than", "400", "--fail"], 1),
+     (["--older-than", "soon"], 2)],
 )
 def test_stale_exit_codes(args: list[str], code: int) -> None:
     base = ["stale", "--rules", str(LIBRARY.relative_to(ROOT)), "--today", TODAY]

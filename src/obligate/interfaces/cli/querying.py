@@ -90,7 +90,9 @@ def batch_command(
     source: Annotated[
         Path, typer.Argument(help="queries, one row per query: a Parquet or CSV file")
     ],
-    target: Annotated[Path, typer.Argument(help="where to write the answers: .parquet or .csv")],
+    target: Annotated[
+        Path, typer.Argument(help="where to write the answers: .parquet or .csv")
+    ],
     services: Annotated[
         Path, typer.Option("--services", help="service profiles (YAML): profile id -> facts")
     ],
