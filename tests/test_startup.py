@@ -243,3 +243,25 @@ def test_every_closed_choice_option_is_an_enum() -> None:
 def test_version_reads_the_library_without_the_model() -> None:
     modules = _loaded(RUN_CLI, "--version")
     assert _heavy(modules, ("pydantic", "networkx", "lark", "rich", "yaml")) == []
+
+
+@pytest.mark.parametrize("text", ["types: [social_media\n", "types:\n\t- game\n", "a: b: c\n"])
+def test_a_broken_service_file_is_reported_in_pyyamls_words(tmp_path: Path, text: str) -> None:
+    import yaml
+
+    service = tmp_path / "service.yaml"
+    service.write_text(text, encoding="utf-8")
+    with pytest.raises(yaml.YAMLError) as pure:
+        yaml.safe_load(text)
+    shown = CliRunner().invoke(app, [*QUERY[:1], "--service", str(service), *QUERY[3:]])
+    assert shown.exit_code == 2
+    assert f"--service: cannot read {service}: {pure.value}" in shown.output
+
+
+def test_a_service_file_reads_the_same_with_libyaml() -> None:
+    import yaml
+
+    for path in sorted((ROOT / "examples").glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        module = import_module("obligate.interfaces.cli.app")
+        assert module._read_yaml(text) == yaml.safe_load(text), path
