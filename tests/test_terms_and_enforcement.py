@@ -222,7 +222,7 @@ def test_the_accepted_terms_are_listed(world: RuleBase) -> None:
         (["chld", "--markets", "XU"], "term: unknown term (found 'chld')"),
         (["--markets", "XU,XQ"], "markets: unknown jurisdiction (found 'XQ')"),
         (["--markets", "XU", "--date", "June"], "date: not a date"),
-        (["--markets", "XU", "--format", "pdf"], "--format: unknown format 'pdf'"),
+        (["--markets", "XU", "--format", "pdf"], "'pdf' is not one of"),
     ],
 )
 def test_cli_bad_input_exits_2_with_the_field(args: list[str], words: str) -> None:

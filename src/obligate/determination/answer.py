@@ -13,7 +13,9 @@ from obligate.language import model as m
 
 
 class _Answer(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # defer_build: each model's validator is built when the model is first used, not when
+    # this module is imported (a command that prints no answer pays nothing for them)
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class CitationOut(_Answer):

@@ -1,7 +1,10 @@
 """The jurisdiction graph: whose law reaches a place, and which parameter value holds there.
 
-networkx lives here and nowhere else. Edges point from the child to the jurisdiction whose
-law reaches it: DE -member_of-> EU, US-CA -part_of-> US, DE -party_to-> INT-BUDAPEST.
+Edges point from the child to the jurisdiction whose law reaches it: DE -member_of-> EU,
+US-CA -part_of-> US, DE -party_to-> INT-BUDAPEST. The walks a query needs (reach, path,
+members) are plain breadth-first walks over dict adjacency, in networkx's order, so that a
+query does not import networkx (a fifth of a second); networkx lives here and nowhere else,
+for what serves a picture or a check (``graph``).
 """
 
 from __future__ import annotations
@@ -9,10 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-
-import networkx as nx
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from obligate.language import model as m
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 @dataclass(frozen=True)
@@ -33,9 +39,11 @@ class ParameterSetting:
 class JurisdictionGraph:
     def __init__(self, jurisdictions: Iterable[m.Jurisdiction]) -> None:
         self.nodes: dict[str, m.Jurisdiction] = {j.code: j for j in jurisdictions}
-        self.graph: nx.DiGraph = nx.DiGraph()
-        for code, node in sorted(self.nodes.items()):
-            self.graph.add_node(code, name=node.name)
+        # child -> {parent: kind} and parent -> {child: None}, each in the order the edges
+        # were added (a repeated edge keeps its place and takes the later kind): the order
+        # networkx's DiGraph keeps, on which ties in ``reach`` and ``path`` depend
+        self._parents: dict[str, dict[str, str]] = {code: {} for code in sorted(self.nodes)}
+        self._children: dict[str, dict[str, None]] = {code: {} for code in self._parents}
         for code, node in sorted(self.nodes.items()):
             for kind, targets in (
                 ("member_of", node.member_of),
@@ -43,13 +51,44 @@ class JurisdictionGraph:
                 ("party_to", node.party_to),
             ):
                 for target, _span in targets:
-                    self.graph.add_edge(code, target, kind=kind)
+                    self._add_edge(code, target, kind)
         # Edges a treaty declares from its side come after every edge a place declares
         # itself, so they never jump ahead of a place's own member_of or part_of.
         for code, node in sorted(self.nodes.items()):
             for party, _span in node.parties:
-                self.graph.add_edge(party, code, kind="party_to")
+                self._add_edge(party, code, "party_to")
         self._reach: dict[str, tuple[str, ...]] = {}
+
+    def _add_edge(self, child: str, parent: str, kind: str) -> None:
+        self._parents.setdefault(child, {})[parent] = kind
+        self._parents.setdefault(parent, {})
+        self._children.setdefault(parent, {})[child] = None
+        self._children.setdefault(child, {})
+
+    @cached_property
+    def graph(self) -> nx.DiGraph:
+        """The same graph as a networkx DiGraph (nodes carry ``name``, edges ``kind``), for
+        pictures and checks; built on first use."""
+        import networkx as nx
+
+        graph: nx.DiGraph = nx.DiGraph()
+        for code in self._parents:
+            if code in self.nodes:
+                graph.add_node(code, name=self.nodes[code].name)
+            else:
+                graph.add_node(code)
+        for child, parents in self._parents.items():
+            for parent, kind in parents.items():
+                graph.add_edge(child, parent, kind=kind)
+        return graph
+
+    def edges(self) -> list[tuple[str, str, str]]:
+        """Every (child, parent, kind), sorted."""
+        return sorted(
+            (child, parent, kind)
+            for child, parents in self._parents.items()
+            for parent, kind in parents.items()
+        )
 
     def __contains__(self, code: object) -> bool:
         return code in self.nodes
@@ -63,23 +102,89 @@ class JurisdictionGraph:
         """
         cached = self._reach.get(code)
         if cached is None:
-            cached = (code, *(child for _parent, child in nx.bfs_edges(self.graph, code)))
+            if code not in self._parents:
+                raise KeyError(f"The node {code} is not in the digraph.")
+            found: dict[str, None] = {code: None}
+            level = [code]
+            while level:
+                following = []
+                for place in level:
+                    for parent in self._parents[place]:
+                        if parent not in found:
+                            found[parent] = None
+                            following.append(parent)
+                level = following
+            cached = tuple(found)
             self._reach[code] = cached
         return cached
 
     def path(self, code: str, ancestor: str) -> list[str]:
         """The chain from ``code`` up to ``ancestor`` (``["DE", "EU"]``): how the law got there."""
-        try:
-            return list(nx.shortest_path(self.graph, code, ancestor))
-        except (nx.NetworkXNoPath, nx.NodeNotFound):
+        if code not in self._parents or ancestor not in self._parents:
             return []
+        if code == ancestor:
+            return [code]
+        # networkx's bidirectional search, step for step: among paths of equal length it
+        # returns the one its fringes meet on first
+        up: dict[str, str | None] = {code: None}
+        down: dict[str, str | None] = {ancestor: None}
+        forward, reverse = [code], [ancestor]
+        meeting: str | None = None
+        while forward and reverse and meeting is None:
+            if len(forward) <= len(reverse):
+                level, forward = forward, []
+                for place in level:
+                    for parent in self._parents[place]:
+                        if parent not in up:
+                            forward.append(parent)
+                            up[parent] = place
+                        if parent in down:
+                            meeting = parent
+                            break
+                    if meeting is not None:
+                        break
+            else:
+                level, reverse = reverse, []
+                for place in level:
+                    for child in self._children[place]:
+                        if child not in down:
+                            down[child] = place
+                            reverse.append(child)
+                        if child in up:
+                            meeting = child
+                            break
+                    if meeting is not None:
+                        break
+        if meeting is None:
+            return []
+        chain: list[str] = []
+        step: str | None = meeting
+        while step is not None:
+            chain.append(step)
+            step = up[step]
+        chain.reverse()
+        step = down[chain[-1]]
+        while step is not None:
+            chain.append(step)
+            step = down[step]
+        return chain
 
     def edge_kind(self, child: str, parent: str) -> str:
-        return str(self.graph.edges[child, parent]["kind"])
+        return self._parents[child][parent]
 
     def members(self, code: str) -> set[str]:
         """Every jurisdiction the law of ``code`` reaches (itself included)."""
-        return {code, *nx.ancestors(self.graph, code)}
+        found = {code}
+        level = [code]
+        while level:
+            following = []
+            for place in level:
+                for child in self._children[place]:
+                    if child not in found:
+                        found.add(child)
+                        following.append(child)
+            level = following
+        return found
 
     def parameters(self, code: str, date: dt.date) -> dict[str, ParameterSetting]:
         """Each parameter's value on ``date`` at ``code``, the nearest jurisdiction first."""
@@ -115,8 +220,8 @@ class JurisdictionGraph:
                 label += f"\\n{_escape(extra)}"
                 style = f', style=filled, fillcolor="{fill}"'
             lines.append(f'  "{code}" [label="{label}"{style}];')
-        for child, parent, data in sorted(self.graph.edges(data=True)):
-            lines.append(f'  "{child}" -> "{parent}" [label="{data["kind"]}"];')
+        for child, parent, kind in self.edges():
+            lines.append(f'  "{child}" -> "{parent}" [label="{kind}"];')
         lines.append("}")
         return "\n".join(lines) + "\n"
 
@@ -124,8 +229,8 @@ class JurisdictionGraph:
         lines = ["graph BT"]
         for code in sorted(self.nodes):
             lines.append(f'  {_mermaid_id(code)}["{code}: {_escape(self.nodes[code].name)}"]')
-        for child, parent, data in sorted(self.graph.edges(data=True)):
-            lines.append(f"  {_mermaid_id(child)} -->|{data['kind']}| {_mermaid_id(parent)}")
+        for child, parent, kind in self.edges():
+            lines.append(f"  {_mermaid_id(child)} -->|{kind}| {_mermaid_id(parent)}")
         return "\n".join(lines) + "\n"
 
 

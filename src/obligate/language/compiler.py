@@ -19,16 +19,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata, resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from obligate.language import cache
-from obligate.language import model as m
-from obligate.language.checks import check
 from obligate.language.diagnostics import Diagnostic, Diagnostics, RuleFileError, Span
-from obligate.language.recovery import without_echoes
 from obligate.language.release import Release
-from obligate.language.resolve import Library, gather, resolve
 from obligate.language.source_text import MAX_FILE_BYTES, decode, grammar_text
 from obligate.memory import collector_paused
+
+if TYPE_CHECKING:
+    # imported where a library is made: reading sources and hashing them (`--version`)
+    # does not need the model
+    from obligate.language import model as m
+    from obligate.language.resolve import Library
 
 PRELUDE_NAME = "<obligate>/prelude.obl"
 CACHE_FORMAT = 3  # 3: authenticated entries (cache.py)
@@ -139,7 +142,13 @@ class _Run:
     sources: list[Source]
     diagnostics: Diagnostics
     files: list[m.RuleFile] = field(default_factory=list)
-    library: Library = field(default_factory=Library)
+    library: Library = field(default_factory=lambda: _empty_library())
+
+
+def _empty_library() -> Library:
+    from obligate.language.resolve import Library
+
+    return Library()
 
 
 def _parse_and_build(run: _Run) -> None:
@@ -153,11 +162,15 @@ def _parse_and_build(run: _Run) -> None:
 
 
 def _resolve(run: _Run) -> None:
+    from obligate.language.resolve import gather, resolve
+
     run.library = gather(run.files, run.diagnostics)
     resolve(run.library, run.diagnostics)
 
 
 def _checks(run: _Run) -> None:
+    from obligate.language.checks import check  # needed only to compile, like the parser
+
     check(run.library, run.diagnostics)
 
 
@@ -172,6 +185,8 @@ def compile_sources(sources: list[Source], diagnostics: Diagnostics) -> Library 
     """Run the stages; stop at the first boundary with errors, except that names are still
     resolved after errors that lost no declaration (a bad date, a broken field: the block
     was kept without it), so that one pass reports every problem of that kind."""
+    from obligate.language.recovery import without_echoes  # imports the parser (lark)
+
     run = _Run(sources, diagnostics)
     for name, stage in STAGES:
         stage(run)

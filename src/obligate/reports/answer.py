@@ -10,11 +10,9 @@ import io
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
-from rich.console import Console
-from rich.table import Table
-
 from obligate.determination.answer import ConditionalOut, Determination, DutyOut, Explanation
 from obligate.harmonise.periods import period_text
+from obligate.reports import plain_table
 
 
 def _group(duties: Iterable[DutyOut]) -> dict[str, list[DutyOut]]:
@@ -56,67 +54,109 @@ def _header(answer: Determination) -> str:
     )
 
 
+Section = tuple[str, tuple[str, ...], list[tuple[str, ...]]]  # title, header, rows
+DUTY_COLUMNS = ("duty", "category", "citation", "deadline", "status", "scope")
+OTHER_COLUMNS = ("duty", "citation", "why")
+
+
+def _sections(answer: Determination) -> list[Section]:
+    sections: list[Section] = [
+        (
+            jurisdiction,
+            DUTY_COLUMNS,
+            [
+                (
+                    f"{duty.id}\n{duty.title}",
+                    duty.category,
+                    _citation(duty),
+                    period_text(duty.deadline) if duty.deadline else "",
+                    status_text(duty),
+                    duty.scope,
+                )
+                for duty in duties
+            ],
+        )
+        for jurisdiction, duties in _group(answer.duties).items()
+    ]
+    others: list[tuple[str, list[tuple[str, ...]]]] = [
+        (
+            "conditional (answer these questions in the service file)",
+            [(d.id, _citation(d), questions_text(d)) for d in answer.conditional],
+        ),
+        (
+            "suspended (not binding on this date)",
+            [(d.id, _citation(d), status_text(d) or d.why.detail) for d in answer.suspended],
+        ),
+        (
+            "upcoming",
+            [
+                (d.id, _citation(d), "; ".join(f"{c.date}: {c.detail}" for c in d.changes))
+                for d in answer.upcoming
+            ],
+        ),
+        (
+            "displaced by a more specific duty",
+            [
+                (d.id, f"{d.citation.instrument} {d.citation.provision}", f"by {d.by}")
+                for d in answer.displaced
+            ],
+        ),
+    ]
+    sections.extend((title, OTHER_COLUMNS, rows) for title, rows in others if rows)
+    return sections
+
+
 def table(answer: Determination, width: int = 140) -> str:
-    buffer = io.StringIO()
-    console = Console(
-        file=buffer, width=width, force_terminal=False, color_system=None, markup=False
-    )
-    console.print(_header(answer))
+    """The answer as tables, one per jurisdiction and one per other section, laid out as
+    rich lays them out, a word too long for its column folded onto the next line (never
+    cut): drawn by plain_table where every text is one cell per character (the usual case,
+    without importing rich), else by rich."""
+    lines = [_header(answer)]
     parameters = ", ".join(f"{n} {p.value} (from {p.from_})" for n, p in answer.parameters.items())
     if parameters:
-        console.print(f"parameters: {parameters}")
-    for jurisdiction, duties in _group(answer.duties).items():
-        grid = Table(title=f"{jurisdiction}", title_justify="left", show_lines=False, expand=True)
-        for column in ("duty", "category", "citation", "deadline", "status", "scope"):
-            grid.add_column(column)
-        for duty in duties:
-            grid.add_row(
-                f"{duty.id}\n{duty.title}",
-                duty.category,
-                _citation(duty),
-                period_text(duty.deadline) if duty.deadline else "",
-                status_text(duty),
-                duty.scope,
-            )
+        lines.append(f"parameters: {parameters}")
+    sections = _sections(answer)
+    texts = [*lines, *(t for s in sections for t in (s[0], *s[1], *(c for r in s[2] for c in r)))]
+    if plain_table.plain(*texts):
+        drawn = [plain_table.paragraph(line, width) for line in lines]
+        for title, header, rows in sections:
+            grid = plain_table.table(title, header, rows, width, fold=True)
+            if grid is None:
+                break
+            drawn.append(grid)
+        else:
+            return "".join(drawn)
+    return _rich_table(lines, sections, width)
+
+
+def _rich_table(lines: list[str], sections: list[Section], width: int) -> str:
+    from rich.console import Console
+    from rich.table import Table
+
+    buffer = io.StringIO()
+    # plain text: no markup, no highlighting (it only adds styles, which are not printed
+    # without a colour system), no emoji codes
+    console = Console(
+        file=buffer,
+        width=width,
+        force_terminal=False,
+        color_system=None,
+        markup=False,
+        highlight=False,
+        emoji=False,
+    )
+    for line in lines:
+        console.print(line)
+    for title, header, rows in sections:
+        grid = Table(title=title, title_justify="left", expand=True)
+        for column in header:
+            # a duty id or a word longer than its column (a narrow terminal) is folded onto
+            # the next line, not cut short
+            grid.add_column(column, overflow="fold")
+        for row in rows:
+            grid.add_row(*row)
         console.print(grid)
-    _table_section(
-        console,
-        "conditional (answer these questions in the service file)",
-        [(d.id, _citation(d), questions_text(d)) for d in answer.conditional],
-    )
-    _table_section(
-        console,
-        "suspended (not binding on this date)",
-        [(d.id, _citation(d), status_text(d) or d.why.detail) for d in answer.suspended],
-    )
-    _table_section(
-        console,
-        "upcoming",
-        [
-            (d.id, _citation(d), "; ".join(f"{c.date}: {c.detail}" for c in d.changes))
-            for d in answer.upcoming
-        ],
-    )
-    _table_section(
-        console,
-        "displaced by a more specific duty",
-        [
-            (d.id, f"{d.citation.instrument} {d.citation.provision}", f"by {d.by}")
-            for d in answer.displaced
-        ],
-    )
     return buffer.getvalue()
-
-
-def _table_section(console: Console, title: str, rows: list[tuple[str, str, str]]) -> None:
-    if not rows:
-        return
-    grid = Table(title=title, title_justify="left", expand=True)
-    for column in ("duty", "citation", "why"):
-        grid.add_column(column)
-    for row in rows:
-        grid.add_row(*row)
-    console.print(grid)
 
 
 def markdown(answer: Determination, words: Mapping[str, list[str]] | None = None) -> str:

@@ -13,16 +13,18 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-import yaml
 
-from obligate.determination.rulebase import RuleBase, load
-from obligate.language.diagnostics import RuleFileError, render_all
+from obligate.interfaces.cli.commands import ObligateCommands
 from obligate.language.release import SHIPPED_NAME
 
+if TYPE_CHECKING:
+    from obligate.determination.rulebase import RuleBase
+
 app = typer.Typer(
+    cls=ObligateCommands,  # commands.py: each command's module is imported when it runs
     no_args_is_help=True,
     add_completion=True,  # --install-completion / --show-completion for bash, zsh, fish
     pretty_exceptions_enable=False,
@@ -111,6 +113,9 @@ def fail(message: str, code: int) -> typer.Exit:
 
 def load_rules(paths: Sequence[Path]) -> RuleBase:
     """The rule base of ``--rules`` (none: the shipped library), a revision read from git."""
+    from obligate.determination.rulebase import load
+    from obligate.language.diagnostics import RuleFileError, render_all
+
     with tempfile.TemporaryDirectory(prefix="obligate-rules-") as work:
         folders = [rule_folder(path, Path(work)) for path in paths]
         try:
@@ -139,12 +144,14 @@ SERVICE_FILE_NODES = 100_000
 SERVICE_FILE_DEPTH = 50
 
 
-def _bounded_yaml(text: str) -> None:
+def _bounded_yaml(text: str, loader: Any) -> None:
     """Refuse what could make a small file huge or deep once loaded: aliases (a "billion
     laughs" bomb expands nine-fold per level), too many nodes, too deep a nesting (the YAML
     composer recurses). A service file needs none of them."""
+    import yaml
+
     depth = nodes = 0
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+    for event in yaml.parse(text, Loader=loader):
         if isinstance(event, yaml.AliasEvent):
             where = f"line {event.start_mark.line + 1}: " if event.start_mark else ""
             raise yaml.YAMLError(f"{where}aliases (*name) are not accepted")
@@ -160,15 +167,33 @@ def _bounded_yaml(text: str) -> None:
             )
 
 
+def _read_yaml(text: str) -> Any:
+    """The service file's data, bounded. libyaml reads it where PyYAML has it (ten times
+    faster); anything it refuses is read again by PyYAML's own reader, whose message (or
+    whose reading, where the two differ) is the one given, as before."""
+    import yaml
+
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is not None:
+        try:
+            _bounded_yaml(text, fast)
+            return yaml.load(text, Loader=fast)  # noqa: S506 - a safe loader, in C
+        except yaml.YAMLError:
+            pass
+    _bounded_yaml(text, yaml.SafeLoader)
+    return yaml.safe_load(text)
+
+
 def service_facts(path: Path | None) -> dict[str, Any]:
     if path is None:
         return {}
+    import yaml  # here, not at start-up: only a command given a service file reads YAML
+
     try:
         if path.stat().st_size > SERVICE_FILE_BYTES:
             raise fail(f"--service: {path} is larger than {SERVICE_FILE_BYTES:,} bytes", 2)
         text = path.read_text(encoding="utf-8")
-        _bounded_yaml(text)
-        data = yaml.safe_load(text)
+        data = _read_yaml(text)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise fail(f"--service: cannot read {path}: {exc}", 2) from None
     if data is None:

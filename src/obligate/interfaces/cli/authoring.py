@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from obligate.interfaces.cli.app import RulesOption, fail, load_rules, parse_day
+from obligate.interfaces.cli.choices import GraphFormat, TextFormat
 from obligate.language.diagnostics import Diagnostic, RuleFileError, did_you_mean, render_all
 
 
@@ -19,7 +20,9 @@ def check(
         list[Path] | None,
         typer.Argument(help="rule files or folders; none (or @shipped): the shipped library"),
     ] = None,
-    output: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+    output: Annotated[
+        TextFormat, typer.Option("--format", help="how to print the problems")
+    ] = TextFormat.text,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="compile from scratch")] = False,
 ) -> None:
     """Compile rule files and report every problem: exit 1 on errors, 0 when clean."""
@@ -50,7 +53,9 @@ def _print_diagnostics(diagnostics: list[Diagnostic], sources: dict[str, str], o
 
 def graph(
     rules: RulesOption = [],  # noqa: B006 - typer reads the default; none: the shipped library
-    output: Annotated[str, typer.Option("--format", help="dot, mermaid, svg or png")] = "dot",
+    output: Annotated[
+        GraphFormat, typer.Option("--format", help="DOT or Mermaid text, or a picture")
+    ] = GraphFormat.dot,
     colour_by: Annotated[
         str | None, typer.Option("--colour-by", help="a parameter, e.g. digital_consent_age")
     ] = None,
@@ -69,8 +74,6 @@ def graph(
     """The jurisdiction graph (member_of, part_of, party_to) as text or a picture."""
     from obligate.reports import picture
 
-    if output not in ("dot", "mermaid", "svg", "png"):
-        raise fail(f"--format: unknown format {output!r}; accepted: dot, mermaid, svg, png", 2)
     rulebase = load_rules(rules)
     if colour_by is not None and colour_by not in rulebase.compiled.library.parameters:
         known = ", ".join(sorted(rulebase.compiled.library.parameters))

@@ -25,3 +25,54 @@ class TableFormat(StrEnum):
 
     parquet = "parquet"
     csv = "csv"
+
+
+class TextFormat(StrEnum):
+    """How `check` and `diff` print their findings."""
+
+    text = "text"
+    json = "json"
+
+
+class GraphFormat(StrEnum):
+    """How `graph` draws the jurisdiction graph."""
+
+    dot = "dot"
+    mermaid = "mermaid"
+    svg = "svg"
+    png = "png"
+
+
+class ReportFormat(StrEnum):
+    """How `compare`, `baseline` and `glossary` print their tables."""
+
+    table = "table"
+    json = "json"
+    md = "md"
+    html = "html"
+    csv = "csv"
+
+
+class ChecklistFormat(StrEnum):
+    md = "md"
+    html = "html"
+    csv = "csv"
+    json = "json"
+
+
+class ChecklistOrder(StrEnum):
+    """`checklist --sort`: by category, or the highest penalties first."""
+
+    category = "category"
+    exposure = "exposure"
+
+
+class EnforcementFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+class StaleFormat(StrEnum):
+    text = "text"
+    md = "md"
+    json = "json"

@@ -13,12 +13,6 @@ from obligate.interfaces.cli.app import RulesOption, fail, load_rules
 from obligate.language.diagnostics import Diagnostics, did_you_mean, render_all
 
 
-def register(app: typer.Typer) -> None:
-    app.command()(fmt)
-    app.command()(lsp)
-    app.command("explain-rule")(explain_rule)
-
-
 def fmt(
     paths: Annotated[list[Path], typer.Argument(help="rule files or folders")],
     check: Annotated[

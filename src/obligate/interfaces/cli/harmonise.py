@@ -21,6 +21,17 @@ from obligate.interfaces.cli.app import (
     market_list,
     service_facts,
 )
+from obligate.interfaces.cli.choices import (
+    ChecklistFormat,
+    ChecklistOrder,
+    EnforcementFormat,
+    ReportFormat,
+    TextFormat,
+)
+
+ReportOption = Annotated[
+    ReportFormat, typer.Option("--format", help="a table, or JSON, Markdown, HTML or CSV")
+]
 
 
 def compare(
@@ -32,7 +43,7 @@ def compare(
     categories: Annotated[
         str | None, typer.Option("--categories", help="only these, comma-separated")
     ] = None,
-    output: Annotated[str, typer.Option("--format", help="table, json, md, html, csv")] = "table",
+    output: ReportOption = ReportFormat.table,
     out: Annotated[Path | None, typer.Option("--out", help="write to this file")] = None,
 ) -> None:
     """Categories × markets: which duties each market's law imposes, side by side."""
@@ -45,8 +56,6 @@ def compare(
         "html": harmonize_report.compare_html,
         "csv": harmonize_report.compare_csv,
     }
-    if output not in (*renderers, "json"):
-        raise fail(f"--format: unknown format {output!r}; accepted: table, json, md, html, csv", 2)
     rulebase = load_rules(rules)
     try:
         comparison = harmonize.compare(
@@ -68,15 +77,13 @@ def baseline(
     rules: RulesOption = [],  # noqa: B006
     service: ServiceOption = None,
     ages: Annotated[str | None, typer.Option("--ages", help="age range, e.g. 8-17")] = None,
-    output: Annotated[str, typer.Option("--format", help="table, json, md, html, csv")] = "table",
+    output: ReportOption = ReportFormat.table,
     out: Annotated[Path | None, typer.Option("--out", help="write to this file")] = None,
 ) -> None:
     """The strictest common reading across markets, its conflicts and divergence."""
     from obligate.harmonise import harmonize
     from obligate.reports import harmonise as harmonize_report
 
-    if output not in ("table", "json", "md", "html", "csv"):
-        raise fail(f"--format: unknown format {output!r}; accepted: table, json, md, html, csv", 2)
     rulebase = load_rules(rules)
     try:
         comparison = harmonize.compare(
@@ -107,11 +114,14 @@ def checklist(
     rules: RulesOption = [],  # noqa: B006
     service: ServiceOption = None,
     ages: Annotated[str | None, typer.Option("--ages", help="age range, e.g. 0-17")] = None,
-    output: Annotated[str, typer.Option("--format", help="md, html, csv or json")] = "md",
+    output: Annotated[
+        ChecklistFormat, typer.Option("--format", help="how to write the checklist")
+    ] = ChecklistFormat.md,
     out: Annotated[Path | None, typer.Option("--out", help="write to this file")] = None,
     sort: Annotated[
-        str, typer.Option("--sort", help="category, or exposure (highest penalties first)")
-    ] = "category",
+        ChecklistOrder,
+        typer.Option("--sort", help="by category, or by exposure (highest penalties first)"),
+    ] = ChecklistOrder.category,
 ) -> None:
     """One item per duty to meet by launch, grouped by category, with the year ahead."""
     from obligate.harmonise import harmonize
@@ -122,12 +132,8 @@ def checklist(
         "html": harmonize_report.checklist_html,
         "csv": harmonize_report.checklist_csv,
     }
-    if output not in (*renderers, "json"):
-        raise fail(f"--format: unknown format {output!r}; accepted: md, html, csv, json", 2)
     rulebase = load_rules(rules)
     try:
-        if sort not in ("category", "exposure"):
-            raise fail(f"--sort: unknown order {sort!r}; accepted: category, exposure", 2)
         result = harmonize.checklist(
             rulebase,
             service_facts(service),
@@ -147,7 +153,9 @@ def diff(
     cases: Annotated[
         list[Path] | None, typer.Option("--casebook", help="casebook to re-run on both")
     ] = None,
-    output: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+    output: Annotated[
+        TextFormat, typer.Option("--format", help="how to print the changes")
+    ] = TextFormat.text,
 ) -> None:
     """Duties added, removed and changed, and the casebook answers that move."""
     from obligate.determination import casebook
@@ -182,16 +190,13 @@ def glossary(
     ] = None,
     date: Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD (default: today)")] = None,
     rules: RulesOption = [],  # noqa: B006
-    output: Annotated[str, typer.Option("--format", help="table, json, md, html, csv")] = "table",
+    output: ReportOption = ReportFormat.table,
     out: Annotated[Path | None, typer.Option("--out", help="write to this file")] = None,
 ) -> None:
     """Each defined term, market by market: the law's words, citation and attributes, and
     where the markets differ."""
     from obligate.reports import glossary as glossary_report
 
-    if output not in glossary_report.FORMATS:
-        accepted = ", ".join(glossary_report.FORMATS)
-        raise fail(f"--format: unknown format {output!r}; accepted: {accepted}", 2)
     rulebase = load_rules(rules)
     try:
         result = rulebase.glossary(
@@ -207,13 +212,13 @@ def enforcement(
         str | None, typer.Argument(help="an instrument id (default: every instrument)")
     ] = None,
     rules: RulesOption = [],  # noqa: B006
-    output: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+    output: Annotated[
+        EnforcementFormat, typer.Option("--format", help="how to print the table")
+    ] = EnforcementFormat.table,
 ) -> None:
     """Who enforces each instrument and its penalty ceilings, highest exposure first."""
     from obligate.determination import enforcement as enforcement_data
 
-    if output not in ("table", "json"):
-        raise fail(f"--format: unknown format {output!r}; accepted: table, json", 2)
     rulebase = load_rules(rules)
     try:
         rows = (

@@ -12,6 +12,7 @@ import typer
 
 from obligate.determination.query import QueryError
 from obligate.interfaces.cli.app import RulesOption, fail, load_rules
+from obligate.interfaces.cli.choices import StaleFormat
 
 _PERIOD = re.compile(r"^(\d+)\s*([dw]?)$")
 
@@ -24,7 +25,9 @@ def stale(
     today: Annotated[
         str | None, typer.Option("--today", help="YYYY-MM-DD to read the ages on (default: today)")
     ] = None,
-    output: Annotated[str, typer.Option("--format", help="text, md or json")] = "text",
+    output: Annotated[
+        StaleFormat, typer.Option("--format", help="how to list the readings")
+    ] = StaleFormat.text,
     strict: Annotated[
         bool, typer.Option("--fail", help="exit 1 when any reading is due (for CI)")
     ] = False,
@@ -33,8 +36,6 @@ def stale(
     or missing: the law they encode may have moved since."""
     from obligate.reports import freshness
 
-    if output not in ("text", "md", "json"):
-        raise fail("--format: expected text, md or json", 2)
     days = _days(older_than)
     rulebase = load_rules(rules)
     try:

@@ -1,0 +1,115 @@
+"""plain_table draws the answer's tables byte for byte as rich draws them (reports/answer.py
+uses it for text of one-cell characters, rich for anything else)."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from obligate.reports import plain_table
+from obligate.reports.answer import Section, _rich_table
+
+# words of one-cell characters, with the spaces and line breaks that wrapping turns on
+WORD = st.text(alphabet="abcXYZ019-().,;:·§éü–’…", min_size=1, max_size=30)
+TEXT = st.lists(
+    st.tuples(WORD, st.sampled_from([" ", " ", "  ", "\n", ""])), min_size=0, max_size=12
+).map(lambda parts: "".join(word + gap for word, gap in parts))
+
+
+@st.composite
+def sections(draw: st.DrawFn) -> tuple[list[str], list[Section], int]:
+    columns = draw(st.integers(min_value=1, max_value=6))
+    header = tuple(draw(WORD) for _ in range(columns))
+    rows = draw(st.lists(st.tuples(*[TEXT] * columns), min_size=0, max_size=5))
+    title = draw(TEXT)
+    lines = draw(st.lists(TEXT, min_size=0, max_size=2))
+    return lines, [(title, header, rows)], draw(st.integers(min_value=20, max_value=220))
+
+
+@settings(max_examples=400, deadline=None)
+@given(sections(), st.booleans())
+def test_plain_tables_are_riches_to_the_byte(case, fold: bool) -> None:  # type: ignore[no-untyped-def]
+    from rich.console import Console
+    from rich.table import Table
+
+    lines, drawn_sections, width = case
+    texts = [
+        *lines,
+        *(t for s in drawn_sections for t in (s[0], *s[1], *(c for r in s[2] for c in r))),
+    ]
+    assert plain_table.plain(*texts)
+    drawn = [plain_table.paragraph(line, width) for line in lines]
+    for title, header, rows in drawn_sections:
+        grid = plain_table.table(title, header, rows, width, fold=fold)
+        if grid is None:
+            return  # too narrow: rich draws it
+        drawn.append(grid)
+    if fold:  # as the answer draws its tables
+        assert "".join(drawn) == _rich_table(lines, drawn_sections, width)
+        return
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, color_system=None, markup=False, emoji=False)
+    for line in lines:
+        console.print(line, highlight=False)
+    for title, header, rows in drawn_sections:
+        grid = Table(title=title, title_justify="left", expand=True)
+        for column in header:
+            grid.add_column(column)
+        for row in rows:
+            grid.add_row(*row)
+        console.print(grid)
+    assert "".join(drawn) == buffer.getvalue()
+
+
+def test_only_one_cell_characters_are_plain() -> None:
+    assert plain_table.plain("EU-DSA Art. 28(1) · für Kinder – “x” …", "a\nb")
+    assert not plain_table.plain("子供")
+    assert not plain_table.plain("tab\there")
+    assert not plain_table.plain("e\u0301")  # a combining accent takes no cell
+
+
+def test_the_one_cell_characters_are_one_cell_for_rich() -> None:
+    from rich.cells import cell_len
+
+    narrow = [chr(c) for c in (*range(0x20, 0x7F), *range(0xA0, 0x300), *range(0x2010, 0x2028))]
+    assert all(plain_table.plain(c) for c in narrow)
+    assert [c for c in narrow if cell_len(c) != 1] == []
+
+
+def test_a_query_table_draws_without_rich() -> None:
+    code = (
+        "import sys\nfrom obligate.interfaces.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "rich = any(m == 'rich' or m.startswith('rich.') for m in sys.modules)\n"
+        "print('RICH' if rich else 'NONE')"
+    )
+    arguments = ["query", "--service", "examples/social-platform.yaml", "--age", "15"]
+    arguments += ["--location", "DE", "--date", "2026-06-01"]
+    finished = subprocess.run(
+        [sys.executable, "-c", code, *arguments], capture_output=True, text=True, timeout=120
+    )
+    assert finished.stdout.rstrip().endswith("NONE"), finished.stderr
+
+
+@pytest.mark.parametrize("width", [60, 80])
+def test_a_narrow_table_folds_long_ids_and_words_instead_of_cutting_them(width: int) -> None:
+    from typer.testing import CliRunner
+
+    from obligate.interfaces.cli import app
+
+    arguments = ["query", "--service", "examples/social-platform.yaml", "--age", "15"]
+    arguments += ["--location", "DE", "--date", "2026-06-01", "--width", str(width)]
+    shown = CliRunner().invoke(app, arguments)
+    assert shown.exit_code == 0
+    assert "…" not in shown.output
+    first_column = "".join(
+        line[2 : line.index("│", 1)].strip()
+        for line in shown.output.splitlines()
+        if line.startswith("│")
+    )
+    assert "EU-AVMSD-28B-3-MINORS-DATA" in first_column
