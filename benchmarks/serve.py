@@ -26,7 +26,8 @@ compares servers under wrk (apt-get install wrk), every request a query not aske
 `--baseline`, the server of another checkout (its own .venv), started in turn, alternating,
 round after round. Each run measures the most a server answers with `--connections`
 connections kept busy (wrk's own threads compete for the same cores), then the latency under
-a paced load of about 70 % of that (`--pace`), and the server's CPU time per request (all its processes).
+a paced load of about 70 % of that (`--pace`), and the server's CPU time per request (all
+its processes).
 """
 
 from __future__ import annotations
