@@ -123,12 +123,13 @@ def test_a_service_file_is_bounded(tmp_path: Path, text: str, message: str) -> N
 
 
 def test_rendered_answers_keep_to_a_byte_budget(mini: obligate.RuleBase) -> None:
+    from obligate.interfaces.server.render import determination_json
     from obligate.interfaces.server.routes.answers import RenderedAnswers
 
     answers = [
         mini.determine({}, {"age": age, "location": "XA"}, "2026-06-01") for age in range(10)
     ]
-    one = len(answers[0].to_json(indent=None).encode())
+    one = len(determination_json(answers[0]))
     rendered = RenderedAnswers(size=1000, max_bytes=3 * one + 10)
     for answer in answers:
         rendered.text(answer)

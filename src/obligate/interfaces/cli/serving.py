@@ -70,10 +70,16 @@ def serve(
     rate_burst: Annotated[
         int, typer.Option("--rate-burst", help="requests at once above the rate", min=0)
     ] = 0,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers", help="processes answering (one core each), forked after the load", min=1
+        ),
+    ] = 1,
 ) -> None:
     """Serve the HTTP API (/v1/..., /openapi.json) and the web page (/) until interrupted."""
     from obligate.interfaces.decision_log import DecisionLogError
-    from obligate.interfaces.server import Limits, TokenError
+    from obligate.interfaces.server import Limits, ListenError, TokenError
     from obligate.interfaces.server import serve as run_server
 
     if not 0 < port < 65536:
@@ -99,6 +105,7 @@ def serve(
             limits=limits,
             token_file=token_file,
             token_for="api" if token_for == "api" else "log",
+            workers=workers,
         )
     except RuleFileError as error:
         typer.echo(render_all(error.diagnostics, error.sources), err=True)
@@ -107,6 +114,8 @@ def serve(
         raise fail(f"--decision-log: {error}", 2) from None
     except TokenError as error:
         raise fail(f"--token-file: {error}", 2) from None
+    except ListenError as error:
+        raise fail(f"--host/--port: {error}", 2) from None
 
 
 log_app = typer.Typer(

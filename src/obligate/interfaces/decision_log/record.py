@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,9 +14,20 @@ from obligate.determination.answer import Determination
 
 # Record ids: 16 random hex digits drawn once per process, then a counter. Unique across
 # processes and restarts without a system call per record (os.urandom costs about 30 µs a
-# call on a sandboxed machine, a tenth of an answer).
-_ID_PREFIX = uuid.uuid4().hex[:16]
+# call on a sandboxed machine, a tenth of an answer). A forked process (a `serve --workers`
+# worker) draws its own: it would otherwise repeat its parent's ids, and its siblings'.
+_ID_PREFIX = ""
 _ID_COUNTER = itertools.count()
+
+
+def _draw_prefix() -> None:
+    global _ID_PREFIX, _ID_COUNTER
+    _ID_PREFIX = uuid.uuid4().hex[:16]
+    _ID_COUNTER = itertools.count()
+
+
+_draw_prefix()
+os.register_at_fork(after_in_child=_draw_prefix)
 
 
 def new_id() -> str:

@@ -1,24 +1,45 @@
 """``obligate serve``: the HTTP API and the web page over one live rule base.
 
 create_app(live, log)  the FastAPI application (app.py; its routes in routes/)
-serve(...)             load the rules, open the decision log, run uvicorn
+serve(...)             load the rules, open the decision log, run uvicorn (in N worker
+                       processes with ``workers``: workers.py)
 """
 
 from __future__ import annotations
 
 import gc
 import os
+import socket
+import sys
 from collections.abc import Sequence
+
+from fastapi import FastAPI
 
 from obligate.interfaces.server.app import create_app
 from obligate.interfaces.server.auth import Access, TokenError, TokenScope, load_token
 from obligate.interfaces.server.limits import Limits, guarded_protocol
 from obligate.interfaces.server.state import LiveRulebase
+from obligate.interfaces.server.workers import ListenError, Workers, listening_socket
 
-__all__ = ["Access", "Limits", "LiveRulebase", "TokenError", "create_app", "serve"]
+__all__ = [
+    "Access",
+    "Limits",
+    "ListenError",
+    "LiveRulebase",
+    "TokenError",
+    "create_app",
+    "serve",
+]
 
 DEFAULT_LOG = ""
 """``decision_log`` default: ``decisions.sqlite3`` in the user's data directory."""
+
+
+GC_THRESHOLD = 50_000
+"""Allocations between young-generation collections once the rule base is loaded (Python's
+default is 700). An answer allocates tens of thousands of short-lived objects: with the
+default, each request ran dozens of collections; the long-lived rule base is frozen out of
+their reach, so a larger threshold only delays work that frees young garbage."""
 
 
 def serve(
@@ -31,12 +52,13 @@ def serve(
     limits: Limits | None = None,
     token_file: str | os.PathLike[str] | None = None,
     token_for: TokenScope = "log",
+    workers: int = 1,
 ) -> None:
-    """Serve until interrupted. Raises ``RuleFileError`` if the rules do not compile,
-    ``DecisionLogError`` if the decision log cannot be opened and ``TokenError`` if the
-    token file or ``OBLIGATE_API_TOKEN`` cannot be used."""
-    import uvicorn
-
+    """Serve until interrupted, from ``workers`` processes (workers.py) sharing one loaded
+    rule base. Raises ``RuleFileError`` if the rules do not compile, ``DecisionLogError`` if
+    the decision log cannot be opened, ``TokenError`` if the token file or
+    ``OBLIGATE_API_TOKEN`` cannot be used, and ``ListenError`` if N workers cannot listen
+    on the address."""
     from obligate.interfaces.decision_log import default_path, open_log
 
     limits = limits or Limits()
@@ -50,11 +72,48 @@ def serve(
     # collector's reach, they are not rescanned by every full collection (latency spikes).
     gc.collect()
     gc.freeze()
-    log = open_log(decision_log) if decision_log else None
-    if watch:
-        live.start_watching()
+    gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
+
+    def run(sockets: list[socket.socket] | None, restarted: bool = False) -> None:
+        log = open_log(decision_log) if decision_log else None
+        if watch:
+            if restarted:
+                live.reload()  # the parent does not follow the files: catch up first
+            live.start_watching()
+        _run_uvicorn(
+            create_app(live, log, limits=limits, access=access),
+            host,
+            port,
+            limits,
+            access_log,
+            sockets,
+        )
+
+    if workers <= 1:
+        run(None)
+        return
+    if decision_log:
+        open_log(decision_log).close()  # a log that cannot be opened stops us before the fork
+    sock = listening_socket(host, port)
+    print(f"obligate: serving on http://{host}:{port} from {workers} workers", file=sys.stderr)
+    try:
+        Workers(workers, lambda restarted: run([sock], restarted)).run()
+    finally:
+        sock.close()
+
+
+def _run_uvicorn(
+    app: FastAPI,
+    host: str,
+    port: int,
+    limits: Limits,
+    access_log: bool,
+    sockets: list[socket.socket] | None,
+) -> None:
+    import uvicorn
+
     config = uvicorn.Config(
-        create_app(live, log, limits=limits, access=access),
+        app,
         host=host,
         port=port,
         http=guarded_protocol(limits),  # a deadline for each request head, a connection cap
@@ -64,4 +123,4 @@ def serve(
         timeout_keep_alive=limits.keep_alive_seconds,
         server_header=False,
     )
-    uvicorn.Server(config).run()
+    uvicorn.Server(config).run(sockets=sockets)

@@ -18,7 +18,7 @@ from fastapi_offline import FastAPIOffline
 from obligate import __version__
 from obligate.determination.answer import RulebaseOut
 from obligate.interfaces.decision_log import DecisionLog
-from obligate.interfaces.server import errors, models, openapi
+from obligate.interfaces.server import apidocs, errors, models, openapi
 from obligate.interfaces.server.auth import Access
 from obligate.interfaces.server.guard import GuardMiddleware, JSONRoute
 from obligate.interfaces.server.limits import Limits
@@ -53,14 +53,18 @@ def create_app(
             log.close()  # writes every queued record first
 
     # /docs (Swagger UI) and /redoc from files inside the fastapi-offline package, served
-    # by this server: both work with no network, and load nothing from elsewhere.
+    # by this server: both work with no network, and load nothing from elsewhere (ReDoc's
+    # own logo address made local by apidocs.py; Swagger UI's online validator badge off).
     app = FastAPIOffline(
         title="obligate",
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
         static_url="/docs-assets",
+        redoc_url=None,
+        swagger_ui_parameters={"validatorUrl": None},
     )
+    apidocs.install(app, favicon_url="/docs-assets/favicon.png")
     app.router.route_class = JSONRoute
     errors.install(
         app,

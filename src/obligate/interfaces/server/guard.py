@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -59,30 +58,33 @@ class GuardMiddleware:
             return
         chunks: list[bytes] = []
         size = 0
-        deadline = time.monotonic() + self.limits.body_seconds
-        while True:
-            try:
-                message = await asyncio.wait_for(receive(), deadline - time.monotonic())
-            except TimeoutError:
-                await self._refuse(
-                    "request_timeout",
-                    f"the request body did not arrive within {self.limits.body_seconds:g} s",
-                    scope,
-                    receive,
-                    send,
-                    {"connection": "close"},
-                )
-                return
-            if message["type"] != "http.request":
-                return  # the client went away before sending its body
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.limit:
-                await self._too_large(scope, receive, send)
-                return
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
+        try:
+            # One deadline for the whole body (not one timer per chunk).
+            async with asyncio.timeout(self.limits.body_seconds):
+                while True:
+                    message = await receive()
+                    if message["type"] != "http.request":
+                        return  # the client went away before sending its body
+                    chunk = message.get("body", b"")
+                    size += len(chunk)
+                    if size > self.limit:
+                        break
+                    chunks.append(chunk)
+                    if not message.get("more_body", False):
+                        break
+        except TimeoutError:
+            await self._refuse(
+                "request_timeout",
+                f"the request body did not arrive within {self.limits.body_seconds:g} s",
+                scope,
+                receive,
+                send,
+                {"connection": "close"},
+            )
+            return
+        if size > self.limit:
+            await self._too_large(scope, receive, send)
+            return
         body = b"".join(chunks)
         replayed = False
 

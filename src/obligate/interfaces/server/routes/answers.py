@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from starlette.responses import Response
 
@@ -12,11 +12,14 @@ from obligate.determination.answer import Determination
 from obligate.interfaces.decision_log import DecisionLog, DecisionRecord
 from obligate.interfaces.server import models
 from obligate.interfaces.server.guard import JSONRoute
+from obligate.interfaces.server.render import determination_json
 from obligate.interfaces.server.routes.common import ERROR_RESPONSES, RulebaseOf, json_answer
-from obligate.interfaces.server.state import LiveRulebase
+from obligate.interfaces.server.state import LiveRulebase, Snapshot
 
 RENDERED_ANSWERS = 1024  # about 60 KB each for a large platform
 RENDERED_BYTES = 64 * 2**20  # and never more than 64 MiB of text, however large the answers
+RECENT_BODIES = 256
+RECENT_BODY_BYTES = 16_384  # a larger request body is not kept
 
 
 class RenderedAnswers:
@@ -34,7 +37,7 @@ class RenderedAnswers:
         found = self._texts.get(id(answer))
         if found is not None and found[0] is answer:
             return found[1]
-        text = answer.to_json(indent=None).encode()
+        text = determination_json(answer)
         if found is not None:  # an entry whose answer is gone: its id was reused
             self.bytes -= len(self._texts.pop(id(answer))[1])
         # Keeping the answer in the entry keeps its id from being reused while cached.
@@ -46,9 +49,38 @@ class RenderedAnswers:
         return text
 
 
+class RecentBodies:
+    """The answers to the latest request bodies, by their exact bytes, for the snapshot that
+    answered them. The same body always validates to the same query, and the same rule base
+    always gives the same answer, so a repeated body is answered on the event loop, without a
+    trip to a worker thread (which costs more than the rule base's own answer cache). Used from
+    the event loop only."""
+
+    def __init__(self, size: int = RECENT_BODIES, max_body: int = RECENT_BODY_BYTES) -> None:
+        self.size = size
+        self.max_body = max_body
+        self._answers: OrderedDict[bytes, tuple[Snapshot, Determination]] = OrderedDict()
+
+    def answer(self, body: bytes, snapshot: Snapshot) -> Determination | None:
+        found = self._answers.get(body)
+        if found is None or found[0] is not snapshot:
+            return None
+        self._answers.move_to_end(body)
+        return found[1]
+
+    def keep(self, body: bytes, snapshot: Snapshot, answer: Determination) -> None:
+        if len(body) > self.max_body:
+            return
+        self._answers[body] = (snapshot, answer)
+        self._answers.move_to_end(body)
+        while len(self._answers) > self.size:
+            self._answers.popitem(last=False)
+
+
 def router(live: LiveRulebase, log: DecisionLog | None, rulebase_out: RulebaseOf) -> APIRouter:
     routes = APIRouter(route_class=JSONRoute, prefix="/v1", tags=["queries"])
     rendered = RenderedAnswers()
+    recent = RecentBodies()
 
     @routes.post(
         "/determine",
@@ -56,12 +88,16 @@ def router(live: LiveRulebase, log: DecisionLog | None, rulebase_out: RulebaseOf
         responses=ERROR_RESPONSES,
         summary="Which duties apply (recorded in the decision log)",
     )
-    async def determine(body: models.DetermineRequest) -> Response:
+    async def determine(body: models.DetermineRequest, request: Request) -> Response:
         snapshot = live.current
-        # Off the event loop: a query never asked before can take a while to answer.
-        answer = await run_in_threadpool(
-            snapshot.rulebase.determine, body.service, body.user, body.date, body.horizon_days
-        )
+        raw = await request.body()  # already read: the request was validated from it
+        answer = recent.answer(raw, snapshot)
+        if answer is None:
+            # Off the event loop: a query never asked before can take a while to answer.
+            answer = await run_in_threadpool(
+                snapshot.rulebase.determine, body.service, body.user, body.date, body.horizon_days
+            )
+            recent.keep(raw, snapshot, answer)
         headers = {}
         if log is not None:
             record = DecisionRecord.of(answer)
