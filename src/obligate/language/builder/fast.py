@@ -45,6 +45,10 @@ _DUTY_FIELDS = frozenset(
     )
 ) | _DATES - {"adopted"}
 _DEFINITION_FIELDS = frozenset(("cites", "when", "note"))
+_DECLARATIONS = frozenset(("type", "feature", "parameter", "category", "term"))
+# a kept keyword and the keywords that may follow it in the same rule
+_FACT_TYPES = {"number": ("per", "jurisdiction"), "boolean": (), "jurisdiction": (), "names": ()}
+_ATTRIBUTE_TYPES: dict[str, tuple[str, ...]] = {"number": (), "boolean": (), "text": ()}
 
 
 def read_chunk(builder: Any, text: str) -> list[m.Block] | None:
@@ -66,7 +70,9 @@ def read_chunk(builder: Any, text: str) -> list[m.Block] | None:
     return blocks
 
 
-class _Reader:
+class _Base:
+    """The tokens and the conditions (which every block kind that has them reads alike)."""
+
     def __init__(self, builder: BuilderBase, tokens: Tokens) -> None:
         self.b: Any = builder
         self.t = tokens
@@ -104,6 +110,92 @@ class _Reader:
         self.t.at = at + 1
         return self.t.token(at)
 
+    # ------------------------------------------------------------ conditions
+
+    def _condition(self) -> Any:
+        left = self._and()
+        while self._peek() == "or":
+            self.t.at += 1
+            left = self.b.any_of([left, self._and()])
+        return left
+
+    def _and(self) -> Any:
+        left = self._not()
+        while self._peek() == "and":
+            self.t.at += 1
+            left = self.b.all_of([left, self._not()])
+        return left
+
+    def _not(self) -> Any:
+        if self._peek() == "not":
+            self.t.at += 1
+            return self.b.negation([self._not()])
+        return self._atom()
+
+    def _atom(self) -> Any:
+        b = self.b
+        word = self._peek()
+        if word == "(":
+            self.t.at += 1
+            inner = self._condition()
+            self._expect(")")
+            return inner
+        if word == "service" and self.kinds[self.t.at] == "NAME":
+            after = self.texts[self.t.at + 1] if self.t.at + 1 < self.count else ""
+            if after == "is" or after == "has":
+                self.t.at += 2
+                return (b.is_a if after == "is" else b.has_feature)([self._name()])
+        if word == "service" or word == "user":
+            fact = self._fact_ref()
+            follows = self._peek()
+            if follows == "in":
+                self.t.at += 1
+                self._expect("{")
+                names = self._name_list()
+                self._expect("}")
+                return b.member([fact, names])
+            if self.t.at < self.count and self.kinds[self.t.at] == "COMPARATOR":
+                return self._compare(fact)
+            return b.truth([fact])
+        if self.t.at < self.count and self.kinds[self.t.at] == "NUMBER":
+            return self._compare(b.number([self._take("NUMBER")]))
+        return self._compare(b.parameter_ref([self._name()]))
+
+    def _compare(self, left: Any) -> Any:
+        op = self._take("COMPARATOR")
+        return self.b.compare([left, op, self._operand()])
+
+    def _operand(self) -> Any:
+        word = self._peek()
+        if self.t.at < self.count and self.kinds[self.t.at] == "NUMBER":
+            return self.b.number([self._take("NUMBER")])
+        if word == "service" or word == "user":
+            return self._fact_ref()
+        return self.b.parameter_ref([self._name()])
+
+    def _fact_ref(self) -> Any:
+        b = self.b
+        word = self._peek()
+        subject = b.subject([self._take("NAME", word.upper())])
+        self._expect(".")
+        parts: list[Any] = [subject, self._name()]
+        if self._peek() == "[":
+            self.t.at += 1
+            parts.append(self._name())
+            self._expect("]")
+        return b.fact_ref(parts)
+
+    def _name_list(self) -> Any:
+        names = [self._name()]
+        while self._peek() == ",":
+            self.t.at += 1
+            names.append(self._name())
+        return self.b.name_list(names)
+
+
+class _Reader(_Base):
+    """The blocks and their fields."""
+
     # ------------------------------------------------------------ blocks
 
     def chunk(self) -> list[m.Block]:
@@ -116,6 +208,8 @@ class _Reader:
                 blocks.append(self._instrument())
             elif word == "definition":
                 blocks.append(self._definition())
+            elif word == "vocabulary":
+                blocks.append(self._vocabulary())
             elif word in _MODALITIES and self.kinds[self.t.at] == "NAME":
                 blocks.append(self._duty())
             else:
@@ -204,6 +298,67 @@ class _Reader:
         found: m.Duty = self.b.duty(children)
         return found
 
+    def _vocabulary(self) -> m.Vocabulary:
+        self.t.at += 1
+        self._expect("{")
+        entries = []
+        while (word := self._peek()) != "}":
+            entries.append(self._vocabulary_entry(word))
+        self.t.at += 1
+        found: m.Vocabulary = self.b.vocabulary(entries)
+        return found
+
+    def _vocabulary_entry(self, word: str) -> Any:
+        b = self.b
+        if word in _DECLARATIONS and self.kinds[self.t.at] == "NAME":
+            self.t.at += 1
+            return getattr(b, f"{word}_decl")([self._name(), *self._description()])
+        if word == "service" or word == "user":
+            subject = b.subject([self._take("NAME", word.upper())])
+            self._expect("fact")
+            name = self._name()
+            self._expect(":")
+            fact_type = b.fact_type(self._words(_FACT_TYPES))
+            return b.fact_decl([subject, name, fact_type, *self._description()])
+        if word == "attribute":
+            self.t.at += 1
+            name = self._name()
+            self._expect(":")
+            if self._peek() == "one":
+                words = [self._take("NAME", "ONE")]
+                if self._peek() != "of":
+                    raise GiveUp
+                words.append(self._take("NAME", "OF"))
+                if self._peek() != "{":
+                    raise GiveUp
+                words.append(self._take("PUNCT", "LBRACE"))
+                words.append(self._name_list())
+                if self._peek() != "}":
+                    raise GiveUp
+                words.append(self._take("PUNCT", "RBRACE"))
+                attribute_type = b.attribute_type(words)
+            else:
+                attribute_type = b.attribute_type(self._words(_ATTRIBUTE_TYPES))
+            return b.attribute_decl([name, attribute_type, *self._description()])
+        raise GiveUp
+
+    def _description(self) -> list[Token]:
+        if self.t.at < self.count and self.kinds[self.t.at] == "STRING":
+            return [self._take("STRING")]
+        return []
+
+    def _words(self, shapes: dict[str, tuple[str, ...]]) -> list[Token]:
+        """Keywords kept as tokens (a `!` rule): a first word of ``shapes`` and, if the text
+        goes on with them, the words that may follow it."""
+        first = self._peek()
+        if first not in shapes or self.kinds[self.t.at] != "NAME":
+            raise GiveUp
+        words = [self._take("NAME", first.upper())]
+        tail = shapes[first]
+        if tail and self.texts[self.t.at : self.t.at + len(tail)] == list(tail):
+            words.extend(self._take("NAME", word.upper()) for word in tail)
+        return words
+
     # ------------------------------------------------------------ fields
 
     def _duty_field(self, word: str) -> Any:
@@ -274,85 +429,3 @@ class _Reader:
         if self.t.at < self.count and self.kinds[self.t.at] == "STRING":
             parts.append(self._take("STRING"))
         return self.b.deadline(parts)
-
-    def _name_list(self) -> Any:
-        names = [self._name()]
-        while self._peek() == ",":
-            self.t.at += 1
-            names.append(self._name())
-        return self.b.name_list(names)
-
-    # ------------------------------------------------------------ conditions
-
-    def _condition(self) -> Any:
-        left = self._and()
-        while self._peek() == "or":
-            self.t.at += 1
-            left = self.b.any_of([left, self._and()])
-        return left
-
-    def _and(self) -> Any:
-        left = self._not()
-        while self._peek() == "and":
-            self.t.at += 1
-            left = self.b.all_of([left, self._not()])
-        return left
-
-    def _not(self) -> Any:
-        if self._peek() == "not":
-            self.t.at += 1
-            return self.b.negation([self._not()])
-        return self._atom()
-
-    def _atom(self) -> Any:
-        b = self.b
-        word = self._peek()
-        if word == "(":
-            self.t.at += 1
-            inner = self._condition()
-            self._expect(")")
-            return inner
-        if word == "service" and self.kinds[self.t.at] == "NAME":
-            after = self.texts[self.t.at + 1] if self.t.at + 1 < self.count else ""
-            if after == "is" or after == "has":
-                self.t.at += 2
-                return (b.is_a if after == "is" else b.has_feature)([self._name()])
-        if word == "service" or word == "user":
-            fact = self._fact_ref()
-            follows = self._peek()
-            if follows == "in":
-                self.t.at += 1
-                self._expect("{")
-                names = self._name_list()
-                self._expect("}")
-                return b.member([fact, names])
-            if self.t.at < self.count and self.kinds[self.t.at] == "COMPARATOR":
-                return self._compare(fact)
-            return b.truth([fact])
-        if self.t.at < self.count and self.kinds[self.t.at] == "NUMBER":
-            return self._compare(b.number([self._take("NUMBER")]))
-        return self._compare(b.parameter_ref([self._name()]))
-
-    def _compare(self, left: Any) -> Any:
-        op = self._take("COMPARATOR")
-        return self.b.compare([left, op, self._operand()])
-
-    def _operand(self) -> Any:
-        word = self._peek()
-        if self.t.at < self.count and self.kinds[self.t.at] == "NUMBER":
-            return self.b.number([self._take("NUMBER")])
-        if word == "service" or word == "user":
-            return self._fact_ref()
-        return self.b.parameter_ref([self._name()])
-
-    def _fact_ref(self) -> Any:
-        b = self.b
-        word = self._peek()
-        subject = b.subject([self._take("NAME", word.upper())])
-        self._expect(".")
-        parts: list[Any] = [subject, self._name()]
-        if self._peek() == "[":
-            self.t.at += 1
-            parts.append(self._name())
-            self._expect("]")
-        return b.fact_ref(parts)

@@ -9,22 +9,25 @@ reader does not guess: it gives up on a keyword where it expects a name (fast.py
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import cache
 
 from lark import Token
 
 from obligate.language.source_text import grammar_text
 
-# One alternation, each group a terminal of the grammar (WS and COMMENT are skipped).
+# One alternation, each group a terminal of the grammar, after the spaces and comments
+# (WS and COMMENT, which the grammar ignores) before it.
+_SKIP = r"(?:[ \t\f\r\n]+|#[^\n]*)*"
 _TOKEN = re.compile(
-    r"(?P<skip>[ \t\f\r\n]+|#[^\n]*)"
-    r'|(?P<STRING>"""(?:.|\n)*?"""|"(?:[^"\\\n]|\\.)*")'
+    _SKIP + r'(?:(?P<STRING>"""(?:.|\n)*?"""|"(?:[^"\\\n]|\\.)*")'
     r"|(?P<DATE>\d+-\d+-\d+)"
     r"|(?P<NUMBER>\d[\d_]*(?:\.\d+)?)"
     r"|(?P<NAME>[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*)"
     r"|(?P<COMPARATOR><=|>=|==|!=|<|>)"
-    r"|(?P<PUNCT>[{}():,.\[\]])"
+    r"|(?P<PUNCT>[{}():,.\[\]]))"
 )
+_REST = re.compile(_SKIP)
 
 
 @cache
@@ -33,62 +36,58 @@ def keywords() -> frozenset[str]:
     return frozenset(re.findall(r'"([A-Za-z_][A-Za-z0-9_]*)"', grammar_text()))
 
 
-Place = tuple[int, int, int, int, int, int]  # start, line, column, end line, end column, end
-
-
 class Tokens:
-    """A chunk's tokens as parallel lists (kind, text, place), read left to right; the reader
+    """A chunk's tokens as parallel lists (kind, text, start), read left to right; the reader
     asks for a Lark ``Token`` only for those a handler receives."""
 
-    __slots__ = ("kinds", "texts", "places", "at")
+    __slots__ = ("kinds", "texts", "starts", "newlines", "at")
 
-    def __init__(self, kinds: list[str], texts: list[str], places: list[Place]) -> None:
+    def __init__(self, text: str, kinds: list[str], texts: list[str], starts: list[int]) -> None:
         self.kinds = kinds
         self.texts = texts
-        self.places = places
+        self.starts = starts
+        self.newlines = [found.start() for found in _NEWLINE.finditer(text)]
         self.at = 0
 
     def token(self, index: int, kind: str | None = None) -> Token:
         """The token at ``index`` as Lark makes it (lines and columns from 1 within the chunk,
         the end column one past the last character), of ``kind`` if given."""
-        start, line, column, end_line, end_column, end = self.places[index]
+        start = self.starts[index]
         text = self.texts[index]
-        return Token._future_new(
+        newlines = self.newlines
+        before = bisect_right(newlines, start)
+        column = start - (newlines[before - 1] + 1 if before else 0) + 1
+        line = before + 1
+        end = start + len(text)
+        breaks = text.count("\n") if text[0] == '"' else 0
+        if breaks:
+            end_line, end_column = line + breaks, len(text) - text.rindex("\n")
+        else:
+            end_line, end_column = line, column + len(text)
+        token: Token = Token._future_new(  # type: ignore[no-untyped-call]
             kind or self.kinds[index], text, start, line, column, end_line, end_column, end
         )
+        return token
+
+
+_NEWLINE = re.compile("\n")
 
 
 def tokenize(text: str) -> Tokens | None:
     """The chunk's tokens, or None if some character is not the start of any terminal."""
     kinds: list[str] = []
     texts: list[str] = []
-    places: list[Place] = []
-    line, line_start, position, end = 1, 0, 0, len(text)
-    match = _TOKEN.match
-    while position < end:
-        found = match(text, position)
-        if found is None:
-            return None
+    starts: list[int] = []
+    position = 0
+    for found in _TOKEN.finditer(text):
+        if found.start() != position:
+            return None  # a character no terminal starts with
         kind = found.lastgroup
-        value = found.group()
-        after = found.end()
-        if kind == "skip" or kind == "STRING":
-            breaks = value.count("\n")
-        else:
-            breaks = 0
-        if kind != "skip":
-            column = position - line_start + 1
-            if breaks:
-                end_line = line + breaks
-                end_column = len(value) - value.rindex("\n")
-            else:
-                end_line, end_column = line, column + len(value)
-            assert kind is not None
-            kinds.append(kind)
-            texts.append(value)
-            places.append((position, line, column, end_line, end_column, after))
-        if breaks:
-            line += breaks
-            line_start = position + value.rindex("\n") + 1
-        position = after
-    return Tokens(kinds, texts, places)
+        assert kind is not None
+        kinds.append(kind)
+        texts.append(found.group(kind))
+        starts.append(found.start(kind))
+        position = found.end()
+    if _REST.match(text, position).end() != len(text):  # type: ignore[union-attr]
+        return None
+    return Tokens(text, kinds, texts, starts)

@@ -81,7 +81,8 @@ def parse_and_build(path: str, text: str, diagnostics: Diagnostics) -> m.RuleFil
             builder.offset = chunk.line_offset
             blocks = read_chunk(builder, chunk.text)
             if blocks is None:
-                blocks = _inline().parse(chunk.text)  # type: ignore[assignment]
+                parsed: list[m.Block] = _inline().parse(chunk.text)  # type: ignore[assignment]
+                return parsed
             return blocks
 
         builder.forget_conditions()
