@@ -16,6 +16,7 @@ from lark.exceptions import UnexpectedInput
 
 from obligate.language.builder import Builder
 from obligate.language.builder.fast import read_chunk
+from obligate.language.builder.fast_tokens import tokenize
 from obligate.language.builder.transformer import _inline_builder
 from obligate.language.diagnostics import Diagnostics
 from obligate.language.syntax import chunks, parser
@@ -198,3 +199,9 @@ def test_the_compiler_path_reads_with_the_shared_builder(tmp_path: Path) -> None
     built = parse_and_build("x.obl", text, diagnostics)
     assert [b.code for b in built.blocks] == ["XX"]  # type: ignore[union-attr]
     assert _inline_builder().diagnostics is diagnostics
+
+
+def test_a_character_no_terminal_starts_leaves_the_chunk_to_lark() -> None:
+    # spaces before a stray character once made the token pattern backtrack exponentially
+    assert tokenize("jurisdiction X" + " " * 3000 + "@") is None
+    assert tokenize("jurisdiction X # note\n\n") is not None

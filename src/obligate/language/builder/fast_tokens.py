@@ -18,7 +18,9 @@ from obligate.language.source_text import grammar_text
 
 # One alternation, each group a terminal of the grammar, after the spaces and comments
 # (WS and COMMENT, which the grammar ignores) before it.
-_SKIP = r"(?:[ \t\f\r\n]+|#[^\n]*)*"
+_SKIP = (
+    r"(?:[ \t\f\r\n]++|#[^\n]*+)*+"  # possessive: a failed match never backtracks through spaces
+)
 _TOKEN = re.compile(
     _SKIP + r'(?:(?P<STRING>"""(?:.|\n)*?"""|"(?:[^"\\\n]|\\.)*")'
     r"|(?P<DATE>\d+-\d+-\d+)"
@@ -79,9 +81,8 @@ def tokenize(text: str) -> Tokens | None:
     texts: list[str] = []
     starts: list[int] = []
     position = 0
-    for found in _TOKEN.finditer(text):
-        if found.start() != position:
-            return None  # a character no terminal starts with
+    match = _TOKEN.match
+    while (found := match(text, position)) is not None:
         kind = found.lastgroup
         assert kind is not None
         kinds.append(kind)
@@ -89,5 +90,5 @@ def tokenize(text: str) -> Tokens | None:
         starts.append(found.start(kind))
         position = found.end()
     if _REST.match(text, position).end() != len(text):  # type: ignore[union-attr]
-        return None
+        return None  # a character no terminal starts with
     return Tokens(text, kinds, texts, starts)
