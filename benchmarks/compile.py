@@ -1,50 +1,132 @@
-"""Compile speed: rules compiled per second, cold and from the cache.
+"""Compile and build cost: cold compile, determiner build and cached reload, each measured in
+a fresh process, as CPU time and memory, for one or more interpreters side by side.
 
-    python benchmarks/compile.py [--duties 10000]
+    python benchmarks/compile.py [--duties 10000] [--repeat 3] [--python OTHER/.venv/bin/python]
 
-Goals (issue 2): a cold compile of 10,000 duties over 250 jurisdictions in under 2 s on a
-2-core machine, and a reload of the unchanged corpus in under 0.2 s.
+Each ``--python`` is another checkout's interpreter (its own editable install of obligate):
+the runs alternate between them, so old and new code are measured under the same load. A
+fresh process per measurement keeps one measurement's caches and heap out of the next.
+
+Goals (issue 17), at 10,000 duties: cold compile + build at most 3 s, cached reload at most
+0.2 s, peak memory at most 200 MB.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
+import json
 import os
+import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-from obligate.language.compiler import compile_paths
-from synthetic import generate
+
+def _rss_mb() -> float:
+    """This process's resident memory now."""
+    with open("/proc/self/statm") as handle:
+        pages = int(handle.read().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-def measure(folder: Path, use_cache: bool, repeat: int) -> list[float]:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        compile_paths([folder], use_cache=use_cache)
-        times.append(time.perf_counter() - started)
-    return times
+def _peak_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def child(mode: str, folder: str) -> dict[str, float]:
+    """One measurement, in this (fresh) process: ``cold`` compiles without the compile cache
+    and builds the determiner; ``reload`` reads the compiled library back from the cache."""
+    from obligate.determination.rulebase import RuleBase
+    from obligate.language.compiler import compile_paths
+
+    gc.collect()
+    before = _rss_mb()
+    started = time.process_time()
+    compiled = compile_paths([folder], use_cache=mode == "reload")
+    compiled_seconds = time.process_time() - started
+    gc.collect()
+    library_mb = _rss_mb() - before
+    result = {"seconds": compiled_seconds, "library_mb": library_mb}
+    if mode == "cold":
+        started = time.process_time()
+        RuleBase(compiled)
+        result["build"] = time.process_time() - started
+        result["peak_mb"] = _peak_mb()
+    return result
+
+
+def run_child(python: str, mode: str, folder: Path, cache: Path) -> dict[str, float]:
+    environment = {**os.environ, "OBLIGATE_CACHE_DIR": str(cache)}
+    environment.pop("PYTHONDONTWRITEBYTECODE", None)
+    output = subprocess.run(
+        [python, __file__, "--child", mode, str(folder)],
+        env=environment,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    result: dict[str, float] = json.loads(output.strip().splitlines()[-1])
+    return result
+
+
+def measure(pythons: list[str], duties: int, repeat: int) -> dict[str, dict[str, list[float]]]:
+    sys.path.insert(0, str(Path(__file__).parent))
+    from synthetic import generate
+
+    found: dict[str, dict[str, list[float]]] = {p: {} for p in pythons}
+    with tempfile.TemporaryDirectory() as work:
+        folder = Path(work) / "rules"
+        generate(folder, duties)
+        caches = {p: Path(work) / f"cache-{n}" for n, p in enumerate(pythons)}
+        for python in pythons:  # fill each interpreter's own cache (its format may differ)
+            run_child(python, "reload", folder, caches[python])
+        for _ in range(repeat):
+            for python in pythons:
+                for mode in ("cold", "reload"):
+                    result = run_child(python, mode, folder, caches[python])
+                    for name, value in result.items():
+                        found[python].setdefault(f"{mode}.{name}", []).append(value)
+        for cache in caches.values():
+            shutil.rmtree(cache, ignore_errors=True)
+    return found
 
 
 def main() -> None:
+    if len(sys.argv) == 4 and sys.argv[1] == "--child":
+        print(json.dumps(child(sys.argv[2], sys.argv[3])))
+        return
     parser = argparse.ArgumentParser()
     parser.add_argument("--duties", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--python", action="append", default=[], help="another interpreter")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as work:
-        os.environ["OBLIGATE_CACHE_DIR"] = str(Path(work) / "cache")
-        folder = Path(work) / "rules"
-        generate(folder, args.duties)
-        cold = measure(folder, use_cache=False, repeat=args.repeat)
-        compile_paths([folder], use_cache=True)  # fill the cache
-        warm = measure(folder, use_cache=True, repeat=args.repeat)
-    cold_s, warm_s = statistics.median(cold), statistics.median(warm)
-    print(f"duties: {args.duties:,} over 250 jurisdictions")
-    print(f"cold compile: {cold_s:.2f} s ({args.duties / cold_s:,.0f} duties/s)")
-    print(f"cached reload: {warm_s:.3f} s ({args.duties / warm_s:,.0f} duties/s)")
-    print(f"cold / cached: {cold_s / warm_s:.1f}x")
+    pythons = [*args.python, sys.executable]
+    found = measure(pythons, args.duties, args.repeat)
+    rows = [
+        ("cold compile (CPU s)", "cold.seconds", "{:.2f}"),
+        ("determiner build (CPU s)", "cold.build", "{:.2f}"),
+        ("compiled library (RSS MB)", "cold.library_mb", "{:.0f}"),
+        ("peak after build (RSS MB)", "cold.peak_mb", "{:.0f}"),
+        ("cached reload (CPU s)", "reload.seconds", "{:.3f}"),
+        ("reloaded library (RSS MB)", "reload.library_mb", "{:.0f}"),
+    ]
+    print(f"duties: {args.duties:,} over 250 jurisdictions; median of {args.repeat} fresh runs")
+    for python in pythons:
+        print(f"\n{python}")
+        for label, key, shape in rows:
+            print(f"  {label:28} {shape.format(statistics.median(found[python][key]))}")
+    if len(pythons) > 1:
+        old, new = pythons[0], pythons[-1]
+        print("\nold / new:")
+        for label, key, _shape in rows:
+            ratio = statistics.median(found[old][key]) / statistics.median(found[new][key])
+            print(f"  {label:28} {ratio:.2f}x")
 
 
 if __name__ == "__main__":

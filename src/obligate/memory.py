@@ -19,4 +19,17 @@ def collector_paused() -> Iterator[None]:
         yield
     finally:
         if enabled:
+            settle()
             gc.enable()
+
+
+def settle() -> None:
+    """Move every object the collector tracks into its oldest generation, without a scan.
+
+    What a bulk build made stays alive; left young, the next collection would walk all of it
+    (a third of a second for a large rule base). Freezing and unfreezing moves the objects
+    without visiting them. Skipped when something froze objects on purpose (the server does
+    after loading), since unfreezing would hand those back to the collector."""
+    if gc.get_freeze_count() == 0:
+        gc.freeze()
+        gc.unfreeze()

@@ -14,6 +14,7 @@ from obligate.language.builder.conditions import ConditionRules
 from obligate.language.builder.definitions import DefinitionRules
 from obligate.language.builder.duties import DutyRules
 from obligate.language.builder.enforcement import EnforcementRules
+from obligate.language.builder.fast import read_chunk
 from obligate.language.builder.instruments import InstrumentRules
 from obligate.language.builder.jurisdictions import JurisdictionRules
 from obligate.language.builder.values import ValueRules
@@ -52,28 +53,36 @@ _INLINE_LOCK = threading.Lock()
 
 
 @cache
-def _inline() -> tuple[Lark, Builder]:
-    builder = Builder("", 0, Diagnostics())
-    lark = Lark(
+def _inline_builder() -> Builder:
+    return Builder("", 0, Diagnostics())
+
+
+@cache
+def _inline() -> Lark:
+    """Lark with the builder inline: made on the first chunk the fast reader leaves to it."""
+    return Lark(
         grammar_text(),
         parser="lalr",
         lexer="contextual",
         maybe_placeholders=False,
-        transformer=builder,
+        transformer=_inline_builder(),
     )
-    return lark, builder
 
 
 def parse_and_build(path: str, text: str, diagnostics: Diagnostics) -> m.RuleFile:
-    """Parse a file and build its model in one pass: Lark calls the builder as it reduces,
-    so no syntax tree is kept (the fast path the compiler uses)."""
-    lark, builder = _inline()
+    """Parse a file and build its model in one pass: the fast reader (fast.py) or, for a
+    chunk it does not read, Lark calls the builder as it reduces, so no syntax tree is kept
+    (the path the compiler uses)."""
+    builder = _inline_builder()
     with _INLINE_LOCK:
         builder.path, builder.diagnostics = path, diagnostics
 
         def parse_chunk(chunk: Chunk) -> list[m.Block]:
             builder.offset = chunk.line_offset
-            blocks: list[m.Block] = lark.parse(chunk.text)  # type: ignore[assignment]
+            blocks = read_chunk(builder, chunk.text)
+            if blocks is None:
+                parsed: list[m.Block] = _inline().parse(chunk.text)  # type: ignore[assignment]
+                return parsed
             return blocks
 
         builder.forget_conditions()
