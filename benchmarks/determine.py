@@ -99,13 +99,21 @@ class DurableDirect:
         return sorted(set(self.hits.pop(sid)))  # an OR of types fires once per match
 
 
-def run(label: str, rulebase: RuleBase, workload: list[Any], direct: bool) -> None:
+def run(
+    label: str,
+    rulebase: RuleBase,
+    workload: list[Any],
+    direct: bool,
+    gc_threshold: tuple[int, ...] = (),
+) -> None:
     warm = RuleBase(rulebase.compiled, cache=True)
     for query in workload:
         warm.determine(*query)  # warm up: durable-rules has met every rule it will fire
     warm._determiner.forget()
     gc.collect()
     gc.freeze()  # what a server does after loading: the collector stops rescanning it
+    if gc_threshold:
+        gc.set_threshold(*gc_threshold)
     rows = [summary("obligate determine, unseen", timings(lambda q: warm.determine(*q), workload))]
     # same answer class, different query: shift the date by a day
     shifted = [(s, u, (dt.date.fromisoformat(d) + dt.timedelta(days=1)).isoformat())
@@ -136,19 +144,26 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--duties", type=int, default=3000)
     parser.add_argument("--queries", type=int, default=2000)
+    parser.add_argument(
+        "--gc-threshold",
+        default="20000,20,100",
+        help="the collector's thresholds while answers are timed (as benchmarks/peers.py); "
+        "'' leaves Python's default",
+    )
     args = parser.parse_args()
+    threshold = tuple(int(x) for x in args.gc_threshold.split(",") if x)
     root = Path(__file__).resolve().parents[1]
     shipped = obligate.load(root / "rules")
     places = sorted(shipped.jurisdictions)
     sample = [(s, {"age": u["age"], "location": places[i % len(places)]}, d)
               for i, (s, u, d) in enumerate(queries({p: [] for p in places}, args.queries))]
-    run(f"shipped rules ({len(shipped.duties)} duties)", shipped, sample, direct=False)
+    run(f"shipped rules ({len(shipped.duties)} duties)", shipped, sample, False, threshold)
     with tempfile.TemporaryDirectory() as work:
         os.environ["OBLIGATE_CACHE_DIR"] = str(Path(work) / "cache")
         graph = generate(Path(work) / "rules", args.duties)
         synthetic = obligate.load(Path(work) / "rules")
         run(f"synthetic ({args.duties:,} duties, 250 jurisdictions)", synthetic,
-            queries(graph, args.queries), direct=True)
+            queries(graph, args.queries), True, threshold)
     print("\nratio: durable-rules direct median / this row's median (higher is faster)")
 
 

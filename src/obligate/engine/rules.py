@@ -31,7 +31,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import durable_rules_engine
-from durable import lang
 
 from obligate.engine.forms import (
     AGE,
@@ -282,38 +281,37 @@ class Engine:
             return engine
 
     def _declare(self, ruleset_name: str, positions: list[int]) -> None:
-        """Register one ruleset. Rules are written in durable-rules' own JSON form (what its
-        Python DSL produces) rather than through the DSL, which costs more than the rest of
-        building a large library."""
+        """Create one ruleset in durable-rules' C engine. Rules are written in its own JSON
+        form (what its Python DSL produces) rather than through the DSL, which costs more
+        than the rest of building a large library. The ruleset is not registered with
+        durable-rules' Python host: this engine runs every action of a query itself (see
+        _agenda), while the query holds the lock, so it needs none of the host's machinery,
+        and the host costs twice: it keeps each ruleset's rules (their JSON and an action
+        object per rule, a tenth of the memory of 10,000 duties), and once started it polls
+        every ruleset from a new timer thread each, every 0.2 s, for as long as the process
+        lives (threads that take the interpreter lock from the queries, their slowest
+        answers)."""
         rules: dict[str, Any] = {}
         names: dict[str, int] = {}
         for position in positions:
             found = patterns(self.plan.rules[position])
             if found is not None:
                 name = f"r_{len(rules)}"
-                rules[name] = {"all": found, "run": _ignore}
+                rules[name] = {"all": found}
                 names[name] = position
         # Catch-all: every fact reaches some rule, so none is reported unhandled. It joins
         # with a fact that never exists, so it never fires.
         rules[f"r_{len(rules)}"] = {
-            "all": [{"any": {"$ex": {"kind": 1}}}, {"none": {"$ex": {"never": 1}}}],
-            "run": _ignore,
+            "all": [{"any": {"$ex": {"kind": 1}}}, {"none": {"$ex": {"never": 1}}}]
         }
-        host = lang.get_host()
         try:
-            host.register_rulesets({ruleset_name: rules})
+            handle = durable_rules_engine.create_ruleset(ruleset_name, json.dumps(rules))
         except durable_rules_engine.error as error:
-            refused = _refused(host, ruleset_name, self.plan, names)
+            refused = _refused(ruleset_name, self.plan, names)
             if not refused:
                 raise
             raise RulesRefused(refused) from error
-        ruleset = host.get_ruleset(ruleset_name)
-        # durable-rules' host polls its rulesets from a background thread and runs any
-        # pending action it finds; this engine runs every action of a query itself, while
-        # the query holds the lock, so the poller must leave these rulesets alone.
-        ruleset.dispatch = _nothing_to_dispatch
-        ruleset.dispatch_timers = _nothing_to_dispatch
-        self._compiled.append((ruleset._handle, names))
+        self._compiled.append((handle, names))
 
     def _on_fire(self, handle: int, position: int) -> None:
         """A rule fired: note it, and derive the definitions it concludes."""
@@ -405,7 +403,7 @@ class Engine:
                 self._agenda(handle, names, retracted)
         except BaseException:
             # Never leave a half-asserted query behind for the next one.
-            lang.get_host().delete_state(self.rulesets[index], SESSION)
+            durable_rules_engine.delete_state(handle, SESSION)
             raise
         finally:
             self._derived = {}
@@ -434,10 +432,6 @@ def _state(result: tuple[int, int]) -> int:
     return 0 if code == 3 else state
 
 
-def _nothing_to_dispatch() -> None:
-    """Stands in for a ruleset's background dispatch (see Engine._declare)."""
-
-
 def _age_thresholds(plan: RulePlan) -> tuple[tuple[float, ...], tuple[str, ...]]:
     """The constants and attributes any rule compares the user's age with."""
     constants: set[float] = set()
@@ -451,19 +445,17 @@ def _age_thresholds(plan: RulePlan) -> tuple[tuple[float, ...], tuple[str, ...]]
     return tuple(sorted(constants)), tuple(sorted(partners))
 
 
-def _ignore(context: Any) -> None:
-    """The action durable-rules' own host would run; this engine runs its actions itself."""
-
-
-def _refused(host: Any, ruleset_name: str, plan: RulePlan, names: dict[str, int]) -> list[int]:
-    """The rules durable-rules refuses on their own, found by registering each alone (only
-    when a whole ruleset was refused, so the cost is paid on the error path only). Each is
-    written anew: durable-rules consumes the rules it registers."""
+def _refused(ruleset_name: str, plan: RulePlan, names: dict[str, int]) -> list[int]:
+    """The rules durable-rules refuses on their own, found by creating a ruleset of each
+    alone (only when a whole ruleset was refused, so the cost is paid on the error path
+    only)."""
     refused: list[int] = []
     for name, position in names.items():
-        probe = {name: {"all": patterns(plan.rules[position]), "run": _ignore}}
+        probe = json.dumps({name: {"all": patterns(plan.rules[position])}})
         try:
-            host.register_rulesets({f"{ruleset_name}-probe-{name}": probe})
+            handle = durable_rules_engine.create_ruleset(f"{ruleset_name}-probe-{name}", probe)
         except durable_rules_engine.error:
             refused.append(position)
+        else:
+            durable_rules_engine.delete_ruleset(handle)
     return refused
