@@ -10,7 +10,7 @@ for what serves a picture or a check (``graph``).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -104,17 +104,7 @@ class JurisdictionGraph:
         if cached is None:
             if code not in self._parents:
                 raise KeyError(f"The node {code} is not in the digraph.")
-            found: dict[str, None] = {code: None}
-            level = [code]
-            while level:
-                following = []
-                for place in level:
-                    for parent in self._parents[place]:
-                        if parent not in found:
-                            found[parent] = None
-                            following.append(parent)
-                level = following
-            cached = tuple(found)
+            cached = tuple(_breadth_first(code, self._parents))
             self._reach[code] = cached
         return cached
 
@@ -174,17 +164,7 @@ class JurisdictionGraph:
 
     def members(self, code: str) -> set[str]:
         """Every jurisdiction the law of ``code`` reaches (itself included)."""
-        found = {code}
-        level = [code]
-        while level:
-            following = []
-            for place in level:
-                for child in self._children[place]:
-                    if child not in found:
-                        found.add(child)
-                        following.append(child)
-            level = following
-        return found
+        return set(_breadth_first(code, self._children))
 
     def parameters(self, code: str, date: dt.date) -> dict[str, ParameterSetting]:
         """Each parameter's value on ``date`` at ``code``, the nearest jurisdiction first."""
@@ -255,3 +235,18 @@ def _escape(text: str) -> str:
 
 def _mermaid_id(code: str) -> str:
     return code.replace("-", "_")
+
+
+def _breadth_first(start: str, edges: Mapping[str, Iterable[str]]) -> dict[str, None]:
+    """``start`` and every place reached along ``edges``, nearest first (a dict keeps the order)."""
+    found: dict[str, None] = {start: None}
+    level = [start]
+    while level:
+        following = []
+        for place in level:
+            for neighbour in edges[place]:
+                if neighbour not in found:
+                    found[neighbour] = None
+                    following.append(neighbour)
+        level = following
+    return found

@@ -15,11 +15,6 @@ class AnswerFormat(StrEnum):
     json = "json"
 
 
-class ExplainFormat(StrEnum):
-    text = "text"
-    json = "json"
-
-
 class TableFormat(StrEnum):
     """The file formats `batch` reads and writes."""
 
@@ -28,7 +23,7 @@ class TableFormat(StrEnum):
 
 
 class TextFormat(StrEnum):
-    """How `check` and `diff` print their findings."""
+    """How `check`, `diff` and `explain` print what they find."""
 
     text = "text"
     json = "json"

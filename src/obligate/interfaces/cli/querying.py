@@ -22,7 +22,7 @@ from obligate.interfaces.cli.app import (
     terminal_width,
     user_facts,
 )
-from obligate.interfaces.cli.choices import AnswerFormat, ExplainFormat, TableFormat
+from obligate.interfaces.cli.choices import AnswerFormat, TableFormat, TextFormat
 from obligate.reports import answer as report
 
 
@@ -69,8 +69,8 @@ def explain(
     service: ServiceOption = None,
     age: AgeOption = None,
     output: Annotated[
-        ExplainFormat, typer.Option("--format", help="how to print the explanation")
-    ] = ExplainFormat.text,
+        TextFormat, typer.Option("--format", help="how to print the explanation")
+    ] = TextFormat.text,
 ) -> None:
     """Why a duty applies to a query, or why it does not."""
     rulebase = load_rules(rules)
@@ -80,7 +80,7 @@ def explain(
         )
     except QueryError as error:
         raise fail(str(error), 2) from None
-    if output is ExplainFormat.json:
+    if output is TextFormat.json:
         typer.echo(explanation.to_json())
     else:
         typer.echo(report.explanation_text(explanation), nl=False)

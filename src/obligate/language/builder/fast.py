@@ -19,6 +19,7 @@ from lark import Token
 from obligate.language import model as m
 from obligate.language.builder.base import BuilderBase
 from obligate.language.builder.fast_tokens import Tokens, keywords, tokenize
+from obligate.language.syntax import FIELDS
 
 
 class GiveUp(Exception):
@@ -30,21 +31,11 @@ _DATES = frozenset(("adopted", "effective", "until"))
 _MODALITIES = frozenset(("obligation", "prohibition", "permission"))
 _DEADLINE_KINDS = frozenset(("within", "retain", "every", "notice"))
 _UNITS = frozenset(("hours", "hour", "days", "day", "months", "month", "years", "year"))
-_INSTRUMENT_FIELDS = frozenset(("jurisdiction", "url", "note")) | _DATES
-_DUTY_FIELDS = frozenset(
-    (
-        "category",
-        "cites",
-        "applies",
-        "when",
-        "unless",
-        "overrides",
-        "terms",
-        "note",
-        "deadline",
-    )
-) | _DATES - {"adopted"}
-_DEFINITION_FIELDS = frozenset(("cites", "when", "note"))
+# fields whose shape the fast reader leaves to Lark (a block holding one is read by Lark)
+_READ_BY_LARK = frozenset(("status", "court", "reviewed"))
+_INSTRUMENT_FIELDS = frozenset(FIELDS["instrument"]) - _READ_BY_LARK
+_DUTY_FIELDS = frozenset(FIELDS["duty"]) - _READ_BY_LARK
+_DEFINITION_FIELDS = frozenset(FIELDS["definition"])
 _DECLARATIONS = frozenset(("type", "feature", "parameter", "category", "term"))
 # a kept keyword and the keywords that may follow it in the same rule
 _FACT_TYPES = {"number": ("per", "jurisdiction"), "boolean": (), "jurisdiction": (), "names": ()}
@@ -278,11 +269,7 @@ class _Reader(_Base):
 
     def _definition(self) -> m.Definition:
         children = self._head()
-        while (word := self._peek()) != "}":
-            if word not in _DEFINITION_FIELDS:
-                raise GiveUp
-            children.append(self._duty_field(word))
-        self.t.at += 1
+        self._duty_fields(children, _DEFINITION_FIELDS)
         found: m.Definition = self.b.definition(children)
         return found
 
@@ -290,13 +277,17 @@ class _Reader(_Base):
         modality = self._take("NAME", "MODALITY")
         children: list[Any] = [modality, self._name(), self._take("STRING")]
         self._expect("{")
+        self._duty_fields(children, _DUTY_FIELDS)
+        found: m.Duty = self.b.duty(children)
+        return found
+
+    def _duty_fields(self, children: list[Any], allowed: frozenset[str]) -> None:
+        """Reads fields up to and past the block's closing brace into ``children``."""
         while (word := self._peek()) != "}":
-            if word not in _DUTY_FIELDS:
+            if word not in allowed:
                 raise GiveUp
             children.append(self._duty_field(word))
         self.t.at += 1
-        found: m.Duty = self.b.duty(children)
-        return found
 
     def _vocabulary(self) -> m.Vocabulary:
         self.t.at += 1
