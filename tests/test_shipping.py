@@ -132,3 +132,21 @@ def test_the_wheel_holds_the_rule_library_and_its_release(tmp_path: Path) -> Non
             == (ROOT / "rules" / "library.toml").read_bytes()
         )
         assert "obligate/grammar/obligate.lark" in names
+
+
+def test_answers_name_the_shipped_files_alike_from_any_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where the package is installed and where the command runs must not change an answer:
+    the shipped library's files are named ``rules/...`` (an installed package once answered
+    ``.venv/lib/python3.11/site-packages/obligate/rules/eu/dsa.obl:275``)."""
+    facts = {"types": ["social_media"], "established_in": "IE"}
+    asked = {"age": 15, "location": "DE"}
+    monkeypatch.chdir(tmp_path)
+    elsewhere = obligate.load().determine(facts, asked, "2026-06-01")
+    monkeypatch.chdir(ROOT.parent)
+    above = obligate.load().determine(facts, asked, "2026-06-01")
+    sources = [duty.source for duty in elsewhere.duties]
+    assert sources and all(s.startswith("rules/") and ".obl:" in s for s in sources)
+    assert elsewhere.to_json() == above.to_json()
+    assert (ROOT / sources[0].rsplit(":", 1)[0]).is_file()

@@ -200,11 +200,6 @@ def test_the_graph_walks_agree_with_networkx_on_the_shipped_library(rulebase) ->
     assert graph.path("DE", "NOWHERE") == []
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="passes in the checkout, failed once in .ci/run's installed-package run on 2026-12-05 "
-    "(duties differ from rulebase.determine's from the first entry); cause not found yet",
-)
 def test_the_query_answers_as_before_through_the_lazy_commands(rulebase) -> None:  # type: ignore[no-untyped-def]
     shown = CliRunner().invoke(app, [*QUERY, "--format", "json"])
     assert shown.exit_code == 0, shown.output

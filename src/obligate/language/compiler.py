@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from obligate.language import cache
 from obligate.language.diagnostics import Diagnostic, Diagnostics, RuleFileError, Span
-from obligate.language.release import Release
+from obligate.language.release import SHIPPED_FOLDER, Release, shipped_rules
 from obligate.language.source_text import MAX_FILE_BYTES, decode, grammar_text
 from obligate.memory import collector_paused
 
@@ -95,6 +95,7 @@ def discover_all(
 def read_sources(paths: Sequence[str | os.PathLike[str]], diagnostics: Diagnostics) -> list[Source]:
     sources = [prelude()]
     files, outside = discover_all(paths)
+    shipped = shipped_rules().resolve()
     for path in outside:
         diagnostics.error(
             "E016",
@@ -103,7 +104,7 @@ def read_sources(paths: Sequence[str | os.PathLike[str]], diagnostics: Diagnosti
             "copy the file into the rule folder, or name it on the command line",
         )
     for path, key in files:
-        shown = _display_path(path)
+        shown = _display_path(path, shipped)
         try:
             with path.open("rb") as handle:
                 data = handle.read(MAX_FILE_BYTES + 1)  # more is refused (E008) unread
@@ -116,9 +117,15 @@ def read_sources(paths: Sequence[str | os.PathLike[str]], diagnostics: Diagnosti
     return sources
 
 
-def _display_path(path: Path) -> str:
+def _display_path(path: Path, shipped: Path) -> str:
+    """How answers and diagnostics name a rule file: the shipped library's files as
+    ``rules/...`` wherever the package is installed (so that an answer does not depend on the
+    install location or the working folder), any other file relative to the working folder."""
+    resolved = path.resolve()
+    if resolved.is_relative_to(shipped):
+        return (Path(SHIPPED_FOLDER) / resolved.relative_to(shipped)).as_posix()
     try:
-        return str(path.resolve().relative_to(Path.cwd()))
+        return str(resolved.relative_to(Path.cwd()))
     except ValueError:
         return str(path)
 

@@ -25,6 +25,7 @@ from obligate.language.diagnostics import Diagnostic, RuleFileError, Span
 
 MANIFEST = "library.toml"
 SHIPPED_NAME = "@shipped"  # how the command line names the shipped library among --rules
+SHIPPED_FOLDER = "rules"  # how answers name the shipped library's files, wherever installed
 
 
 @dataclass(frozen=True)
