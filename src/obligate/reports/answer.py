@@ -107,10 +107,11 @@ def _sections(answer: Determination) -> list[Section]:
 
 
 def table(answer: Determination, width: int = 140) -> str:
-    """The answer as tables, one per jurisdiction and one per other section, laid out as
-    rich lays them out, a word too long for its column folded onto the next line (never
-    cut): drawn by plain_table where every text is one cell per character (the usual case,
-    without importing rich), else by rich."""
+    """The answer as tables, one per jurisdiction and one per other section, each laid out
+    to ``width`` by ``plain_table.table`` (rich's layout where rich keeps every word whole,
+    one record per row where the words cannot fit side by side): drawn by plain_table where
+    every text is one cell per character (the usual case, without importing rich), else by
+    rich with the same layout decisions."""
     lines = [_header(answer)]
     parameters = ", ".join(f"{n} {p.value} (from {p.from_})" for n, p in answer.parameters.items())
     if parameters:
@@ -119,17 +120,23 @@ def table(answer: Determination, width: int = 140) -> str:
     texts = [*lines, *(t for s in sections for t in (s[0], *s[1], *(c for r in s[2] for c in r)))]
     if plain_table.plain(*texts):
         drawn = [plain_table.paragraph(line, width) for line in lines]
-        for title, header, rows in sections:
-            grid = plain_table.table(title, header, rows, width, fold=True)
-            if grid is None:
-                break
-            drawn.append(grid)
-        else:
-            return "".join(drawn)
+        drawn += [plain_table.table(*section, width, fold=True) for section in sections]
+        return "".join(drawn)
     return _rich_table(lines, sections, width)
 
 
+def rich_lines(text: str, width: int) -> list[str]:
+    """``text`` wrapped on words to ``width`` cells by rich (a word longer than a line folded),
+    without trailing spaces: ``plain_table.records``'s wrap for any character."""
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(width=max(width, 1), color_system=None, markup=False, emoji=False)
+    return [line.plain.rstrip() for line in Text(text).wrap(console, width, overflow="fold")]
+
+
 def _rich_table(lines: list[str], sections: list[Section], width: int) -> str:
+    from rich.cells import cell_len
     from rich.console import Console
     from rich.table import Table
 
@@ -148,11 +155,19 @@ def _rich_table(lines: list[str], sections: list[Section], width: int) -> str:
     for line in lines:
         console.print(line)
     for title, header, rows in sections:
-        grid = Table(title=title, title_justify="left", expand=True)
-        for column in header:
-            # a duty id or a word longer than its column (a narrow terminal) is folded onto
-            # the next line, not cut short
-            grid.add_column(column, overflow="fold")
+        columns = [[name, *(row[index] for row in rows)] for index, name in enumerate(header)]
+        widths = plain_table.column_widths(columns, width, cell_len)
+        if widths is None:
+            drawn = plain_table.records(
+                title, header, rows, width, wrap=rich_lines, length=cell_len
+            )
+            console.file.write(drawn)
+            continue
+        grid = Table(title=title, title_justify="left")
+        for column, padded in zip(header, widths, strict=True):
+            # a duty id or a word longer than its column is folded onto the next line, not
+            # cut short; the widths are plain_table's decision, as for one-cell text
+            grid.add_column(column, overflow="fold", width=padded - 2)
         for row in rows:
             grid.add_row(*row)
         console.print(grid)

@@ -16,8 +16,11 @@ width of every character.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from math import ceil
+
+Length = Callable[[str], int]  # cells a text takes: len here, rich's cell_len for the rest
+LINK_WIDTH = 20
 
 _WORD = re.compile(r"\s*\S+\s*")
 _TRAILING_SPACE = re.compile(r"\s+$")
@@ -83,14 +86,14 @@ def lines_of(text: str, width: int, *, ellipsis: bool = False, pad: bool = False
     return found
 
 
-def _measure(text: str, limit: int) -> tuple[int, int]:
+def _measure(text: str, limit: int, length: Length = len) -> tuple[int, int]:
     """rich's (minimum, maximum) width of a padded cell holding ``text``, at most ``limit``."""
     if limit - 2 < 1:
         return limit, limit
     lines = text.splitlines()
-    most = max((len(line) for line in lines), default=0)
+    most = max((length(line) for line in lines), default=0)
     words = text.split()
-    least = max((len(word) for word in words), default=most)
+    least = max((length(word) for word in words), default=most)
     least = min(max(0, least), most)
     most = max(least, most)
     least, most = min(least, limit), min(most, limit)
@@ -100,11 +103,14 @@ def _measure(text: str, limit: int) -> tuple[int, int]:
     return (0, 0) if most < 1 else (least, most)
 
 
-def _column_widths(columns: Sequence[Sequence[str]], limit: int) -> list[int]:
+def rich_widths(columns: Sequence[Sequence[str]], limit: int, length: Length = len) -> list[int]:
+    """The padded column widths rich gives an expanding table ``limit`` cells wide inside its
+    edges (measure, collapse the widest, share what is left): a word may end up folded."""
+
     def widest(column: Sequence[str], room: int) -> int:
         if room < 1:
             return 0
-        measured = [_measure(cell, room) for cell in column]
+        measured = [_measure(cell, room, length) for cell in column]
         return min(max(most for _least, most in measured), room)
 
     widths = [widest(column, limit) or 1 for column in columns]
@@ -121,6 +127,60 @@ def _column_widths(columns: Sequence[Sequence[str]], limit: int) -> list[int]:
         extra = _distribute(limit - total, widths)
         widths = [width + more for width, more in zip(widths, extra, strict=True)]
     return widths
+
+
+def word_width(text: str, length: Length = len) -> int:
+    """The widest word of ``text``: what a column must hold so that no word is folded; a
+    link counts as LINK_WIDTH (a long URL may fold, and should not widen its column)."""
+    return max(
+        (min(length(word), LINK_WIDTH) if "://" in word else length(word) for word in text.split()),
+        default=0,
+    )
+
+
+def share(least: Sequence[int], most: Sequence[int], room: int) -> list[int]:
+    """Widths from ``least`` up to ``most`` filling ``room`` (at least ``sum(least)``): a
+    column that wants no more than an even share of what is left gets all it wants (so a
+    short text such as "in force" is not broken), then the rest is shared in proportion to
+    what each column still wants; room beyond every want goes to the last column."""
+    widths = list(least)
+    left = room - sum(widths)
+    wanting = [
+        index for index, (low, high) in enumerate(zip(least, most, strict=True)) if high > low
+    ]
+    while wanting and left > 0:
+        even = left // len(wanting)
+        modest = [index for index in wanting if most[index] - widths[index] <= even]
+        if not modest:
+            wants = [most[index] - widths[index] for index in wanting]
+            for index, more in zip(wanting, _distribute(left, wants), strict=True):
+                widths[index] += more
+            return widths
+        for index in modest:
+            left -= most[index] - widths[index]
+            widths[index] = most[index]
+        wanting = [index for index in wanting if index not in modest]
+    if widths:
+        widths[-1] += left
+    return widths
+
+
+def column_widths(
+    columns: Sequence[Sequence[str]], width: int, length: Length = len
+) -> list[int] | None:
+    """The padded widths of a boxed table ``width`` cells wide, header and cells in
+    ``columns``: rich's own, unless rich would fold a word when a narrower column could hold
+    it whole (then each column gets its widest word and a share of the rest, an empty column
+    only its header); None where not even the widest words fit side by side (``records``)."""
+    limit = width - len(columns) - 1
+    least = [max(3, max(word_width(cell, length) for cell in column) + 2) for column in columns]
+    if sum(least) > limit:
+        return None
+    widths = rich_widths(columns, limit, length)
+    if all(have >= need for have, need in zip(widths, least, strict=True)):
+        return widths
+    most = [max(_measure(cell, limit, length)[1] for cell in column) for column in columns]
+    return share(least, [max(m, low) for m, low in zip(most, least, strict=True)], limit)
 
 
 def _collapse(widths: list[int], limit: int) -> list[int]:
@@ -176,18 +236,31 @@ def table(
     width: int,
     *,
     fold: bool = False,
-) -> str | None:
+) -> str:
     """The table as rich prints ``Table(title=title, title_justify="left", expand=True)``
-    with these columns and rows on a console ``width`` columns wide (every text ``plain``);
-    None where the columns would be too narrow to hold a character (rich's business). A word
-    longer than its column is cut short with "…", or with ``fold`` (rich's ``overflow="fold"``
-    columns) continued on the next line."""
+    with these columns and rows on a console ``width`` columns wide (every text ``plain``),
+    where rich keeps every word whole; where rich would fold a word another column could
+    make room for, the columns ``column_widths`` decides; and where the words cannot fit
+    side by side, one record per row (``records``). A word longer than its column is cut
+    short with "…", or with ``fold`` (rich's ``overflow="fold"`` columns) continued on the
+    next line."""
     columns = [[name, *(row[index] for row in rows)] for index, name in enumerate(header)]
-    edges = len(header) + 1
-    widths = _column_widths(columns, width - edges)
-    table_width = sum(widths) + edges
-    if min(widths) < 3 or table_width > width:
-        return None
+    widths = column_widths(columns, width)
+    if widths is None:
+        return records(title, header, rows, width)
+    return grid(title, header, rows, widths, fold=fold)
+
+
+def grid(
+    title: str,
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    widths: Sequence[int],
+    *,
+    fold: bool = False,
+) -> str:
+    """The boxed table with these padded column ``widths``, drawn as rich draws it."""
+    table_width = sum(widths) + len(widths) + 1
     out = [*lines_of(title, table_width, pad=True)] if title else []
     out.append("┏" + "┳".join("━" * w for w in widths) + "┓")
     for index, row in enumerate([header, *rows]):
@@ -205,6 +278,50 @@ def table(
         if index == 0:
             out.append("┡" + "╇".join("━" * w for w in widths) + "┩")
     out.append("└" + "┴".join("─" * w for w in widths) + "┘")
+    return "\n".join(out) + "\n"
+
+
+Wrap = Callable[[str, int], list[str]]  # a text's lines at most so many cells wide
+
+
+def _folded(text: str, width: int) -> list[str]:
+    return [line.rstrip() for line in lines_of(text, width)]
+
+
+def records(
+    title: str,
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    width: int,
+    *,
+    wrap: Wrap = _folded,
+    length: Length = len,
+) -> str:
+    """A table too wide for ``width`` as one block per row: the first cell (the row's name)
+    on lines of its own, then a "label: value" line for each other cell that is not empty,
+    the values aligned; rules between the blocks. Words are wrapped whole (folded only when
+    longer than a line: a URL); ``wrap`` and ``length`` are rich's for wide characters."""
+    indent = "  "
+    labels = [f"{name}:" for name in header[1:]]
+    label_width = min(max((length(label) for label in labels), default=0), width // 3)
+    room = max(1, width - len(indent) - label_width - 1)
+    out = wrap(title, width) if title else []
+    out.append("━" * width)
+    for row in rows:
+        out.extend(wrap(row[0], width) if row[0] else [])
+        for label, value in zip(labels, row[1:], strict=True):
+            if not value.strip():
+                continue
+            lines = wrap(value, room)
+            if length(label) > label_width:  # a label wider than a third of the line
+                out.append(indent + label)
+                lines = wrap(value, width - len(indent) * 2)
+                out.extend(indent * 2 + line for line in lines)
+                continue
+            pad = " " * (label_width - length(label) + 1)
+            out.append(indent + label + pad + lines[0])
+            out.extend(indent + " " * (label_width + 1) + line for line in lines[1:])
+        out.append("─" * width)
     return "\n".join(out) + "\n"
 
 
