@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from obligate.reports import plain_table
-from obligate.reports.answer import Section, _rich_table, rich_lines
+from obligate.reports.answer import Section, _rich_table
 
 # words of one-cell characters, with the spaces and line breaks that wrapping turns on
 WORD = st.text(alphabet="abcXYZ019-().,;:·§éü–’…", min_size=1, max_size=30)
@@ -83,7 +83,7 @@ def test_records_wrap_as_rich_wraps(case) -> None:  # type: ignore[no-untyped-de
 
     _lines, [(title, header, rows)], width = case
     assert plain_table.records(title, header, rows, width) == plain_table.records(
-        title, header, rows, width, wrap=rich_lines, length=cell_len
+        title, header, rows, width, wrap=plain_table.rich_lines, length=cell_len
     )
 
 

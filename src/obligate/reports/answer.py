@@ -125,16 +125,6 @@ def table(answer: Determination, width: int = 140) -> str:
     return _rich_table(lines, sections, width)
 
 
-def rich_lines(text: str, width: int) -> list[str]:
-    """``text`` wrapped on words to ``width`` cells by rich (a word longer than a line folded),
-    without trailing spaces: ``plain_table.records``'s wrap for any character."""
-    from rich.console import Console
-    from rich.text import Text
-
-    console = Console(width=max(width, 1), color_system=None, markup=False, emoji=False)
-    return [line.plain.rstrip() for line in Text(text).wrap(console, width, overflow="fold")]
-
-
 def _rich_table(lines: list[str], sections: list[Section], width: int) -> str:
     from rich.cells import cell_len
     from rich.console import Console
@@ -159,7 +149,7 @@ def _rich_table(lines: list[str], sections: list[Section], width: int) -> str:
         widths = plain_table.column_widths(columns, width, cell_len)
         if widths is None:
             drawn = plain_table.records(
-                title, header, rows, width, wrap=rich_lines, length=cell_len
+                title, header, rows, width, wrap=plain_table.rich_lines, length=cell_len
             )
             console.file.write(drawn)
             continue

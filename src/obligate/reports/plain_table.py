@@ -284,8 +284,19 @@ def grid(
 Wrap = Callable[[str, int], list[str]]  # a text's lines at most so many cells wide
 
 
-def _folded(text: str, width: int) -> list[str]:
+def folded(text: str, width: int) -> list[str]:
+    """``text`` wrapped on words to ``width`` (a longer word folded), without trailing spaces."""
     return [line.rstrip() for line in lines_of(text, width)]
+
+
+def rich_lines(text: str, width: int) -> list[str]:
+    """``text`` wrapped on words to ``width`` cells by rich (a word longer than a line folded),
+    without trailing spaces: ``records``'s wrap for text of any character (imports rich)."""
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(width=max(width, 1), color_system=None, markup=False, emoji=False)
+    return [line.plain.rstrip() for line in Text(text).wrap(console, width, overflow="fold")]
 
 
 def records(
@@ -294,7 +305,7 @@ def records(
     rows: Sequence[Sequence[str]],
     width: int,
     *,
-    wrap: Wrap = _folded,
+    wrap: Wrap = folded,
     length: Length = len,
 ) -> str:
     """A table too wide for ``width`` as one block per row: the first cell (the row's name)
