@@ -126,13 +126,9 @@ def table(answer: Determination, width: int = 140) -> str:
 
 
 def _rich_table(lines: list[str], sections: list[Section], width: int) -> str:
-    from rich.cells import cell_len
     from rich.console import Console
-    from rich.table import Table
 
     buffer = io.StringIO()
-    # plain text: no markup, no highlighting (it only adds styles, which are not printed
-    # without a colour system), no emoji codes
     console = Console(
         file=buffer,
         width=width,
@@ -144,24 +140,8 @@ def _rich_table(lines: list[str], sections: list[Section], width: int) -> str:
     )
     for line in lines:
         console.print(line)
-    for title, header, rows in sections:
-        columns = [[name, *(row[index] for row in rows)] for index, name in enumerate(header)]
-        widths = plain_table.column_widths(columns, width, cell_len)
-        if widths is None:
-            drawn = plain_table.records(
-                title, header, rows, width, wrap=plain_table.rich_lines, length=cell_len
-            )
-            console.file.write(drawn)
-            continue
-        grid = Table(title=title, title_justify="left")
-        for column, padded in zip(header, widths, strict=True):
-            # a duty id or a word longer than its column is folded onto the next line, not
-            # cut short; the widths are plain_table's decision, as for one-cell text
-            grid.add_column(column, overflow="fold", width=padded - 2)
-        for row in rows:
-            grid.add_row(*row)
-        console.print(grid)
-    return buffer.getvalue()
+    drawn = [plain_table.rich_table(*section, width) for section in sections]
+    return buffer.getvalue() + "".join(drawn)
 
 
 def markdown(answer: Determination, words: Mapping[str, list[str]] | None = None) -> str:

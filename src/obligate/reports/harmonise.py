@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
 
 from obligate.harmonise.baseline import Baseline, Divergence
 from obligate.harmonise.cells import Cell
@@ -62,8 +61,6 @@ def compare_table(comparison: Comparison, width: int = COMPARE_WIDTH) -> str:
     """Categories × markets as a boxed table ``width`` columns wide, each column holding its
     widest word (``plain_table.column_widths``); where the markets cannot fit side by side,
     one block per category with a "market: what applies" line for each market."""
-    from rich.cells import cell_len
-
     buffer = io.StringIO()
     console = Console(
         file=buffer, width=width, force_terminal=False, color_system=None, markup=False
@@ -79,20 +76,7 @@ def compare_table(comparison: Comparison, width: int = COMPARE_WIDTH) -> str:
         (category, *(cell_text(comparison.cell(category, m)) for m in comparison.markets))
         for category in comparison.categories
     ]
-    columns = [[name, *(row[index] for row in rows)] for index, name in enumerate(header)]
-    widths = plain_table.column_widths(columns, width, cell_len)
-    if widths is None:
-        drawn = plain_table.records(
-            "", header, rows, width, wrap=plain_table.rich_lines, length=cell_len
-        )
-        console.file.write(drawn)
-    else:
-        grid = Table(show_lines=True)
-        for name, padded in zip(header, widths, strict=True):
-            grid.add_column(name, width=padded - 2)
-        for row in rows:
-            grid.add_row(*row)
-        console.print(grid)
+    console.file.write(plain_table.rich_table("", header, rows, width, show_lines=True))
     for line in conflict_lines(comparison.conflicts):
         console.print(line)
     return buffer.getvalue()

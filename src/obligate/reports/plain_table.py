@@ -15,6 +15,7 @@ width of every character.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable, Sequence
 from math import ceil
@@ -334,6 +335,47 @@ def records(
             out.extend(indent + " " * (label_width + 1) + line for line in lines[1:])
         out.append("─" * width)
     return "\n".join(out) + "\n"
+
+
+def rich_table(
+    title: str,
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    width: int,
+    *,
+    show_lines: bool = False,
+) -> str:
+    """The table as ``table`` lays it out (``fold``), drawn by rich for text of any character
+    (wide, combining): the same decisions, each column's width measured in cells; with
+    ``show_lines``, a rule between the rows."""
+    from rich.cells import cell_len
+    from rich.console import Console
+    from rich.table import Table
+
+    columns = [[name, *(row[index] for row in rows)] for index, name in enumerate(header)]
+    widths = column_widths(columns, width, cell_len)
+    if widths is None:
+        return records(title, header, rows, width, wrap=rich_lines, length=cell_len)
+    buffer = io.StringIO()
+    # plain text: no markup, no highlighting (it only adds styles, which are not printed
+    # without a colour system), no emoji codes
+    console = Console(
+        file=buffer,
+        width=width,
+        force_terminal=False,
+        color_system=None,
+        markup=False,
+        highlight=False,
+        emoji=False,
+    )
+    grid = Table(title=title, title_justify="left", show_lines=show_lines)
+    for name, padded in zip(header, widths, strict=True):
+        # a word longer than its column (a URL) is folded onto the next line, not cut short
+        grid.add_column(name, overflow="fold", width=padded - 2)
+    for row in rows:
+        grid.add_row(*row)
+    console.print(grid)
+    return buffer.getvalue()
 
 
 def paragraph(text: str, width: int) -> str:

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from obligate.interfaces.cli.app import RulesOption, fail
+from obligate.interfaces.cli.app import RulesOption, WidthOption, fail, terminal_width
 from obligate.interfaces.cli.choices import ExportFormat, TokenScope
 from obligate.language.diagnostics import RuleFileError, render_all
 
@@ -161,27 +161,32 @@ def log_list(
     since: SinceOption = None,
     until: UntilOption = None,
     duty: DutyFilterOption = None,
+    width: WidthOption = None,
 ) -> None:
     """The latest records, newest first."""
-    from rich.console import Console
-    from rich.table import Table
+    from obligate.reports import plain_table
 
     records = _records(decision_log, since, until, duty, max(limit, 0), True)
-    grid = Table(title=f"decision log {decision_log}", title_justify="left")
-    for column in ("time (UTC)", "rule base", "location", "age", "date", "duties", "id"):
-        grid.add_column(column)
-    for record in records:
-        user = record.query.get("user", {})
-        grid.add_row(
+    title = f"decision log {decision_log}"
+    header = ("time (UTC)", "rule base", "location", "age", "date", "duties", "id")
+    rows = [
+        (
             record.time_text[:19].replace("T", " "),
             record.rulebase_version,
-            str(user.get("location", "")),
-            str(user.get("age", "")),
+            str(record.query.get("user", {}).get("location", "")),
+            str(record.query.get("user", {}).get("age", "")),
             str(record.query.get("date", "")),
             f"{len(record.duty_ids)}",
             record.id,
         )
-    Console(width=140).print(grid)
+        for record in records
+    ]
+    columns = terminal_width(width)
+    texts = [title, *(cell for row in rows for cell in row)]
+    if plain_table.plain(*texts):
+        typer.echo(plain_table.table(title, header, rows, columns, fold=True), nl=False)
+    else:
+        typer.echo(plain_table.rich_table(title, header, rows, columns), nl=False)
     typer.echo(f"{len(records)} records shown")
 
 
@@ -201,9 +206,7 @@ def log_export(
     """Every selected record, oldest first, as JSON Lines, JSON or CSV."""
     from obligate.interfaces.decision_log import export_text
 
-    text = export_text(
-        _records(decision_log, since, until, duty, None, False), output_format.value
-    )
+    text = export_text(_records(decision_log, since, until, duty, None, False), output_format.value)
     if output is None:
         typer.echo(text, nl=False)
         return
