@@ -23,10 +23,8 @@ def _source(review: ReviewOut) -> str:
 def stale_text(due: Sequence[ReviewOut], older_than_days: int, today: str) -> str:
     """One paragraph per reading that is due: what, when, against what, where to edit."""
     if not due:
-        return (
-            f"Every instrument and court history was reviewed in the {older_than_days} days "
+        return f"Every instrument and court history was reviewed in the {older_than_days} days "\
             f"before {today}.\n"
-        )
     lines = [
         f"{len(due)} readings of the law are older than {older_than_days} days on {today}, "
         "or were never made:",
