@@ -85,7 +85,10 @@ def table(glossary: Glossary, width: int | None = None) -> str:
     heading = f"glossary on {glossary.date}; markets {', '.join(glossary.markets)}"
     rows = {term.term: _term_rows(term) for term in glossary.terms}
     widths = [w for _, w in _COLUMNS] if width is None else _widths(rows, width)
-    if width is not None and widths is None:
+    texts = [cell for term in rows.values() for row in term for cell in row]
+    if width is not None and (widths is None or not plain_table.plain(*texts)):
+        # the columns are measured in characters: text with a wide character goes to the
+        # records, which rich wraps by the cell
         return _records(glossary, rows, width)
     assert widths is not None
     out = [*_lines(heading, width), ""]
