@@ -130,3 +130,22 @@ def test_a_narrow_table_shows_long_ids_whole_instead_of_cutting_them(width: int)
     assert "…" not in shown.output
     # too narrow for the duty table's words side by side: a record per duty, its id a line
     assert "EU-AVMSD-28B-3-MINORS-DATA" in shown.output.splitlines()
+
+
+@given(
+    st.lists(st.tuples(st.integers(3, 40), st.integers(0, 60)), min_size=1, max_size=7), st.data()
+)
+def test_shared_widths_fill_the_room_between_least_and_most(columns, data) -> None:  # type: ignore[no-untyped-def]
+    least = [low for low, _more in columns]
+    most = [low + more for low, more in columns]
+    room = data.draw(st.integers(sum(least), sum(most) + 20))
+    widths = plain_table.share(least, most, room)
+    assert sum(widths) == room
+    assert all(low <= width for low, width in zip(least, widths, strict=True))
+    if room <= sum(most):
+        assert all(width <= high for high, width in zip(most, widths, strict=True))
+
+
+def test_a_column_wanting_little_gets_it_all_before_the_wide_one_gets_the_rest() -> None:
+    assert plain_table.share([8, 10], [10, 100], 40) == [10, 30]  # "in force" stays whole
+    assert plain_table.share([8, 10, 10], [10, 100, 60], 50) == [10, 23, 17]

@@ -1,16 +1,22 @@
-"""Plain-text tables laid out exactly as rich lays them out, without importing rich.
+"""Plain-text tables laid out to a terminal's width, drawn as rich draws them, without
+importing rich.
 
 The query table is printed on every `obligate query`, and rich (its import and its general
 renderer) was a sixth of that command's time. This draws the one kind of table the answer
 uses: an expanding table with a heavy-headed box, a header row, a left-justified title, cells
 padded by one space and wrapped on words (a word longer than its column ends in "…", or is
-folded onto the next line), no styles. Column widths follow rich's rules (measure, collapse
-the widest, share what is left), so the bytes are rich's own: tests/test_plain_table.py
-draws random tables both ways.
+folded onto the next line), no styles.
+
+The layout (``column_widths``) is rich's own (measure, collapse the widest, share what is
+left) wherever rich keeps every word whole; where rich would fold a word (an id split as
+"age_assuranc/e") although the words fit side by side, each column gets its widest word and
+a share of the rest (``share``); where they do not fit, each row becomes a block of "label:
+value" lines (``records``). tests/test_plain_table.py draws random tables both ways: to the
+byte as rich's own table where the layout is rich's, and always as ``rich_table`` draws it.
 
 Only text whose every character is one cell wide is drawn here (``plain``); anything else
-(a wide or combining character, a tab, a control character) goes to rich, which knows the
-width of every character.
+(a wide or combining character, a tab, a control character) goes to ``rich_table``, which
+makes the same decisions with rich's measure of every character.
 """
 
 from __future__ import annotations
