@@ -149,3 +149,14 @@ def test_shared_widths_fill_the_room_between_least_and_most(columns, data) -> No
 def test_a_column_wanting_little_gets_it_all_before_the_wide_one_gets_the_rest() -> None:
     assert plain_table.share([8, 10], [10, 100], 40) == [10, 30]  # "in force" stays whole
     assert plain_table.share([8, 10, 10], [10, 100, 60], 50) == [10, 23, 17]
+
+
+@pytest.mark.parametrize("width", [40, 60, 100])
+def test_wide_characters_are_laid_out_by_the_cell(width: int) -> None:
+    from rich.cells import cell_len
+
+    header = ("duty", "title", "status")
+    rows = [("JP-子供-ONLINE-1", "青少年インターネット環境整備法 第十六条", "in force")] * 2
+    drawn = plain_table.rich_table("日本", header, rows, width)
+    assert max(cell_len(line) for line in drawn.splitlines()) <= width
+    assert "JP-子供-ONLINE-1" in drawn  # an id is never split, whatever its characters
