@@ -84,7 +84,7 @@ def table(glossary: Glossary, width: int | None = None) -> str:
     a share of the rest, below that one block per definition ("label: value" lines)."""
     heading = f"glossary on {glossary.date}; markets {', '.join(glossary.markets)}"
     rows = {term.term: _term_rows(term) for term in glossary.terms}
-    widths = [w for _, w in _COLUMNS] if width is None else _widths(rows, width)
+    widths = _own_widths(rows) if width is None else _widths(rows, width)
     texts = [cell for term in rows.values() for row in term for cell in row]
     if width is not None and (widths is None or not plain_table.plain(*texts)):
         # the columns are measured in characters: text with a wide character goes to the
@@ -124,15 +124,26 @@ def _term_rows(term: GlossaryTerm) -> list[list[str]]:
     return rows
 
 
+def _least_widths(rows: dict[str, list[list[str]]]) -> list[int]:
+    """Each column's widest word (a header's too): no word is split across lines."""
+    cells = [[name for name, _ in _COLUMNS], *(row for term in rows.values() for row in term)]
+    columns = zip(*cells, strict=True)
+    return [max(plain_table.word_width(cell) for cell in column) for column in columns]
+
+
+def _own_widths(rows: dict[str, list[list[str]]]) -> list[int]:
+    """``_COLUMNS``' widths, a column widened to its widest word where that is wider."""
+    least = _least_widths(rows)
+    return [max(w, low) for (_, w), low in zip(_COLUMNS, least, strict=True)]
+
+
 def _widths(rows: dict[str, list[list[str]]], width: int) -> list[int] | None:
     """Each column's width in a table ``width`` wide: its own (``_COLUMNS``, the attributes
     as wide as their longest line) where that fits, else at least its widest word and a share
     of the rest; None where the widest words do not fit side by side."""
-    cells = [[name for name, _ in _COLUMNS], *(row for term in rows.values() for row in term)]
-    columns = list(zip(*cells, strict=True))
-    least = [max(plain_table.word_width(cell) for cell in column) for column in columns]
-    own = [max(w, low) for (_, w), low in zip(_COLUMNS, least, strict=True)]
-    longest = max(len(line) for cell in columns[-1] for line in cell.split("\n"))
+    least, own = _least_widths(rows), _own_widths(rows)
+    attributes = [row[-1] for term in rows.values() for row in term]
+    longest = max((len(line) for cell in attributes for line in cell.split("\n")), default=0)
     unwrapped = [*own[:-1], max(own[-1], longest)]
     room = width - _GAP * (len(_COLUMNS) - 1)
     if sum(least) > room:
