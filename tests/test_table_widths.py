@@ -33,7 +33,7 @@ HEADERS = {
 _BOX = re.compile("[\u2500-\u257f]")  # the box-drawing characters of a table's edges and rules
 
 
-def _run(arguments: list[str], env: dict[str, str] | None = None) -> str:
+def _run(arguments: list[str], env: dict[str, str | None] | None = None) -> str:
     shown = CliRunner().invoke(app, arguments, env=env)
     assert shown.exit_code == 0, shown.output
     return shown.output
@@ -63,13 +63,16 @@ def _named(name: str) -> set[str]:
     return set(MARKETS)
 
 
-@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("width", [*WIDTHS, None])
 @pytest.mark.parametrize("name", list(COMMANDS))
 def test_a_table_fits_the_terminal_and_keeps_every_word_whole(
-    name: str, width: int, widest: dict[str, str]
+    name: str, width: int | None, widest: dict[str, str]
 ) -> None:
-    shown = _run(COMMANDS[name], env={"COLUMNS": str(width)})
-    assert max(len(line) for line in shown.splitlines()) <= width
+    if width is None:  # a file or a pipe: the table's own width, words whole all the same
+        shown = _run(COMMANDS[name], env={"COLUMNS": None})
+    else:
+        shown = _run(COMMANDS[name], env={"COLUMNS": str(width)})
+        assert max(len(line) for line in shown.splitlines()) <= width
     words, everything = _words(shown), _words(widest[name])
     headers = {word for header in HEADERS[name] for word in header.split()}
     labels = {word for header in HEADERS[name] for word in f"{header}:".split()}
