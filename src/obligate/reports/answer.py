@@ -107,10 +107,11 @@ def _sections(answer: Determination) -> list[Section]:
 
 
 def table(answer: Determination, width: int = 140) -> str:
-    """The answer as tables, one per jurisdiction and one per other section, laid out as
-    rich lays them out, a word too long for its column folded onto the next line (never
-    cut): drawn by plain_table where every text is one cell per character (the usual case,
-    without importing rich), else by rich."""
+    """The answer as tables, one per jurisdiction and one per other section, each laid out
+    to ``width`` by ``plain_table.table`` (rich's layout where rich keeps every word whole,
+    one record per row where the words cannot fit side by side): drawn by plain_table where
+    every text is one cell per character (the usual case, without importing rich), else by
+    rich with the same layout decisions."""
     lines = [_header(answer)]
     parameters = ", ".join(f"{n} {p.value} (from {p.from_})" for n, p in answer.parameters.items())
     if parameters:
@@ -119,23 +120,15 @@ def table(answer: Determination, width: int = 140) -> str:
     texts = [*lines, *(t for s in sections for t in (s[0], *s[1], *(c for r in s[2] for c in r)))]
     if plain_table.plain(*texts):
         drawn = [plain_table.paragraph(line, width) for line in lines]
-        for title, header, rows in sections:
-            grid = plain_table.table(title, header, rows, width, fold=True)
-            if grid is None:
-                break
-            drawn.append(grid)
-        else:
-            return "".join(drawn)
+        drawn += [plain_table.table(*section, width, fold=True) for section in sections]
+        return "".join(drawn)
     return _rich_table(lines, sections, width)
 
 
 def _rich_table(lines: list[str], sections: list[Section], width: int) -> str:
     from rich.console import Console
-    from rich.table import Table
 
     buffer = io.StringIO()
-    # plain text: no markup, no highlighting (it only adds styles, which are not printed
-    # without a colour system), no emoji codes
     console = Console(
         file=buffer,
         width=width,
@@ -147,16 +140,8 @@ def _rich_table(lines: list[str], sections: list[Section], width: int) -> str:
     )
     for line in lines:
         console.print(line)
-    for title, header, rows in sections:
-        grid = Table(title=title, title_justify="left", expand=True)
-        for column in header:
-            # a duty id or a word longer than its column (a narrow terminal) is folded onto
-            # the next line, not cut short
-            grid.add_column(column, overflow="fold")
-        for row in rows:
-            grid.add_row(*row)
-        console.print(grid)
-    return buffer.getvalue()
+    drawn = [plain_table.rich_table(*section, width) for section in sections]
+    return buffer.getvalue() + "".join(drawn)
 
 
 def markdown(answer: Determination, words: Mapping[str, list[str]] | None = None) -> str:

@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
 
 from obligate.harmonise.baseline import Baseline, Divergence
 from obligate.harmonise.cells import Cell
@@ -21,7 +20,7 @@ from obligate.harmonise.checklist import Checklist, ChecklistItem, group_by_cate
 from obligate.harmonise.compare import Comparison
 from obligate.harmonise.conflicts import Conflict
 from obligate.harmonise.periods import period_text
-from obligate.reports import pages
+from obligate.reports import pages, plain_table
 
 VERB = {"obligation": "must", "prohibition": "must not", "permission": "may"}
 
@@ -55,7 +54,13 @@ def cell_text(cell: Cell, width: int | None = None) -> str:
 # ---------------------------------------------------------------- compare
 
 
-def compare_table(comparison: Comparison, width: int = 200) -> str:
+COMPARE_WIDTH = 200  # the comparison's width in a file or a pipe
+
+
+def compare_table(comparison: Comparison, width: int = COMPARE_WIDTH) -> str:
+    """Categories × markets as a boxed table ``width`` columns wide, each column holding its
+    widest word (``plain_table.column_widths``); where the markets cannot fit side by side,
+    one block per category with a "market: what applies" line for each market."""
     buffer = io.StringIO()
     console = Console(
         file=buffer, width=width, force_terminal=False, color_system=None, markup=False
@@ -66,16 +71,12 @@ def compare_table(comparison: Comparison, width: int = 200) -> str:
         f"rule base {comparison.version} · a duty's status is shown where it is not plainly "
         "in force"
     )
-    grid = Table(show_lines=True, expand=True)
-    grid.add_column("category")
-    for market in comparison.markets:
-        grid.add_column(market)
-    for category in comparison.categories:
-        grid.add_row(
-            category,
-            *(cell_text(comparison.cell(category, m)) for m in comparison.markets),
-        )
-    console.print(grid)
+    header = ("category", *comparison.markets)
+    rows = [
+        (category, *(cell_text(comparison.cell(category, m)) for m in comparison.markets))
+        for category in comparison.categories
+    ]
+    console.file.write(plain_table.rich_table("", header, rows, width, show_lines=True))
     for line in conflict_lines(comparison.conflicts):
         console.print(line)
     return buffer.getvalue()

@@ -71,3 +71,18 @@ class StaleFormat(StrEnum):
     text = "text"
     md = "md"
     json = "json"
+
+
+class TokenScope(StrEnum):
+    """`serve --token-for`: which routes the bearer token guards."""
+
+    log = "log"
+    api = "api"
+
+
+class ExportFormat(StrEnum):
+    """How `log export` writes the records (decision_log.EXPORT_FORMATS)."""
+
+    jsonl = "jsonl"
+    json = "json"
+    csv = "csv"

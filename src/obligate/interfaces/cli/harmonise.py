@@ -4,6 +4,8 @@ launch checklist, what changed between two rule sets, defined terms, and who enf
 from __future__ import annotations
 
 import json
+import os
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -15,11 +17,13 @@ from obligate.interfaces.cli.app import (
     MarketsOption,
     RulesOption,
     ServiceOption,
+    WidthOption,
     emit,
     fail,
     load_rules,
     market_list,
     service_facts,
+    terminal_width,
 )
 from obligate.interfaces.cli.choices import (
     ChecklistFormat,
@@ -34,6 +38,16 @@ ReportOption = Annotated[
 ]
 
 
+def table_width(asked: int | None, out: Path | None) -> int | None:
+    """The width a table is laid out to: ``--width``, else COLUMNS or the terminal's when
+    printing to one; None for a file or a pipe, which keep the table's own width."""
+    if asked is not None:
+        return asked
+    if out is None and ("COLUMNS" in os.environ or sys.stdout.isatty()):
+        return terminal_width(None)
+    return None
+
+
 def compare(
     markets: MarketsOption,
     date: DateOption,
@@ -45,13 +59,17 @@ def compare(
     ] = None,
     output: ReportOption = ReportFormat.table,
     out: Annotated[Path | None, typer.Option("--out", help="write to this file")] = None,
+    width: WidthOption = None,
 ) -> None:
     """Categories × markets: which duties each market's law imposes, side by side."""
     from obligate.harmonise import harmonize
     from obligate.reports import harmonise as harmonize_report
 
+    columns = table_width(width, out)
     renderers = {
-        "table": harmonize_report.compare_table,
+        "table": lambda comparison: harmonize_report.compare_table(
+            comparison, columns or harmonize_report.COMPARE_WIDTH
+        ),
         "md": harmonize_report.compare_markdown,
         "html": harmonize_report.compare_html,
         "csv": harmonize_report.compare_csv,
@@ -192,6 +210,7 @@ def glossary(
     rules: RulesOption = [],  # noqa: B006
     output: ReportOption = ReportFormat.table,
     out: Annotated[Path | None, typer.Option("--out", help="write to this file")] = None,
+    width: WidthOption = None,
 ) -> None:
     """Each defined term, market by market: the law's words, citation and attributes, and
     where the markets differ."""
@@ -204,7 +223,7 @@ def glossary(
         )
     except QueryError as error:
         raise fail(str(error), 2) from None
-    emit(glossary_report.render(result, output), out)
+    emit(glossary_report.render(result, output, table_width(width, out)), out)
 
 
 def enforcement(

@@ -8,7 +8,8 @@ from typing import Annotated, Any
 
 import typer
 
-from obligate.interfaces.cli.app import RulesOption, fail
+from obligate.interfaces.cli.app import RulesOption, WidthOption, fail, terminal_width
+from obligate.interfaces.cli.choices import ExportFormat, TokenScope
 from obligate.language.diagnostics import RuleFileError, render_all
 
 
@@ -49,8 +50,9 @@ def serve(
         ),
     ] = None,
     token_for: Annotated[
-        str, typer.Option("--token-for", help="log: only /v1/log needs it; api: every /v1 route")
-    ] = "log",
+        TokenScope,
+        typer.Option("--token-for", help="log: only /v1/log needs it; api: every /v1 route"),
+    ] = TokenScope.log,
     max_connections: Annotated[
         int, typer.Option("--max-connections", help="open connections at once", min=1)
     ] = 2048,
@@ -84,8 +86,6 @@ def serve(
 
     if not 0 < port < 65536:
         raise fail(f"--port: {port} is not a port; accepted: 1 to 65535", 2)
-    if token_for not in ("log", "api"):
-        raise fail(f"--token-for: {token_for!r}; accepted: log, api", 2)
     limits = Limits(
         max_connections=max_connections,
         header_seconds=header_timeout,
@@ -104,7 +104,7 @@ def serve(
             access_log=access_log,
             limits=limits,
             token_file=token_file,
-            token_for="api" if token_for == "api" else "log",
+            token_for="api" if token_for is TokenScope.api else "log",
             workers=workers,
         )
     except RuleFileError as error:
@@ -161,34 +161,41 @@ def log_list(
     since: SinceOption = None,
     until: UntilOption = None,
     duty: DutyFilterOption = None,
+    width: WidthOption = None,
 ) -> None:
     """The latest records, newest first."""
-    from rich.console import Console
-    from rich.table import Table
+    from obligate.reports import plain_table
 
     records = _records(decision_log, since, until, duty, max(limit, 0), True)
-    grid = Table(title=f"decision log {decision_log}", title_justify="left")
-    for column in ("time (UTC)", "rule base", "location", "age", "date", "duties", "id"):
-        grid.add_column(column)
-    for record in records:
-        user = record.query.get("user", {})
-        grid.add_row(
+    title = f"decision log {decision_log}"
+    header = ("time (UTC)", "rule base", "location", "age", "date", "duties", "id")
+    rows = [
+        (
             record.time_text[:19].replace("T", " "),
             record.rulebase_version,
-            str(user.get("location", "")),
-            str(user.get("age", "")),
+            str(record.query.get("user", {}).get("location", "")),
+            str(record.query.get("user", {}).get("age", "")),
             str(record.query.get("date", "")),
             f"{len(record.duty_ids)}",
             record.id,
         )
-    Console(width=140).print(grid)
+        for record in records
+    ]
+    columns = terminal_width(width)
+    texts = [title, *(cell for row in rows for cell in row)]
+    if plain_table.plain(*texts):
+        typer.echo(plain_table.table(title, header, rows, columns, fold=True), nl=False)
+    else:
+        typer.echo(plain_table.rich_table(title, header, rows, columns), nl=False)
     typer.echo(f"{len(records)} records shown")
 
 
 @log_app.command("export")
 def log_export(
     decision_log: DecisionLogOption = DEFAULT_DECISION_LOG,
-    output_format: Annotated[str, typer.Option("--format", help="jsonl, json or csv")] = "jsonl",
+    output_format: Annotated[
+        ExportFormat, typer.Option("--format", help="how to write the records")
+    ] = ExportFormat.jsonl,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="write here instead of stdout")
     ] = None,
@@ -197,14 +204,9 @@ def log_export(
     duty: DutyFilterOption = None,
 ) -> None:
     """Every selected record, oldest first, as JSON Lines, JSON or CSV."""
-    from obligate.interfaces.decision_log import EXPORT_FORMATS, export_text
+    from obligate.interfaces.decision_log import export_text
 
-    if output_format not in EXPORT_FORMATS:
-        raise fail(
-            f"--format: unknown format {output_format!r}; accepted: {', '.join(EXPORT_FORMATS)}",
-            2,
-        )
-    text = export_text(_records(decision_log, since, until, duty, None, False), output_format)
+    text = export_text(_records(decision_log, since, until, duty, None, False), output_format.value)
     if output is None:
         typer.echo(text, nl=False)
         return
