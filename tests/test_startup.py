@@ -137,6 +137,7 @@ _CLI_BASE = {
     "obligate.interfaces.cli.app",
     "obligate.interfaces.cli.commands",
     "obligate.interfaces.cli.lazy",
+    "obligate.interfaces.cli.version",  # main asks it whether the run is a bare --version
 }
 
 
@@ -243,6 +244,58 @@ def test_every_closed_choice_option_is_an_enum() -> None:
 def test_version_reads_the_library_without_the_model() -> None:
     modules = _loaded(RUN_CLI, "--version")
     assert _heavy(modules, ("pydantic", "networkx", "lark", "rich", "yaml")) == []
+
+
+def test_a_bare_version_is_answered_without_typer_or_the_cache() -> None:
+    modules = _loaded(RUN_CLI, "--version")
+    assert _heavy(modules, ("typer", "importlib.metadata")) == []
+    assert "obligate.interfaces.cli.app" not in modules
+
+
+@pytest.mark.parametrize(
+    ("arguments", "environment"),
+    [
+        (["--version"], {}),
+        (["--version", "query"], {}),  # typer's eager option, as before
+        (
+            ["--version"],
+            {
+                "_OBLIGATE_COMPLETE": "complete_bash",
+                "COMP_WORDS": "obligate --v",
+                "COMP_CWORD": "1",
+            },
+        ),
+    ],
+)
+def test_the_version_reads_the_same_with_and_without_typer(
+    arguments: list[str], environment: dict[str, str]
+) -> None:
+    import os
+
+    def run(code: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-c", code, *arguments],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=ROOT,
+            check=False,
+            env={**os.environ, **environment},
+        )
+
+    fast = run(
+        "import sys; sys.argv[0] = 'obligate'\nfrom obligate.interfaces.cli import main; main()"
+    )
+    typed = run(
+        "import sys; sys.argv[0] = 'obligate'\nfrom obligate.interfaces.cli import app; app()"
+    )
+    assert (fast.returncode, fast.stdout, fast.stderr) == (
+        typed.returncode,
+        typed.stdout,
+        typed.stderr,
+    )
+    if not environment:
+        assert fast.stdout.startswith("obligate ") and fast.returncode == 0
 
 
 @pytest.mark.parametrize("text", ["types: [social_media\n", "types:\n\t- game\n", "a: b: c\n"])

@@ -3,6 +3,7 @@
 app.py        the typer application, the shared options and helpers
 commands.py   every command by name, module and function, in the order --help lists them;
               lazy.py builds each on first use, so a run imports only its command's module
+version.py    --version (main answers a bare `obligate --version` without typer)
 authoring.py  check, test, graph          (writing rule files)
 querying.py   query, explain, batch       (asking the rule base)
 harmonise.py  compare, baseline, checklist, diff, glossary, enforcement
@@ -15,10 +16,46 @@ Exit codes: 0 success; 1 rule-file errors or failing cases; 2 a bad query or bad
 
 from __future__ import annotations
 
-from obligate.interfaces.cli.app import app
+import sys
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from obligate.interfaces.cli.app import app
 
 __all__ = ["app", "main"]
 
 
 def main() -> None:
+    from obligate.interfaces.cli.version import asks_only_the_version
+
+    if asks_only_the_version(sys.argv[1:]):
+        from obligate.interfaces.cli.version import version_text
+
+        print(version_text(), flush=True)
+        return
+    from obligate.interfaces.cli.app import app
+
     app()
+
+
+class _CommandLine(ModuleType):
+    """This package, whose ``app`` (the typer application) is imported on first use rather
+    than with the package: `obligate --version` needs neither it nor typer.
+
+    ``app`` stays the application when the submodule app.py is imported too (the import
+    system then sets the package's ``app`` to the submodule; as before, the submodule is
+    ``sys.modules["obligate.interfaces.cli.app"]``)."""
+
+    @property
+    def app(self) -> Any:
+        from obligate.interfaces.cli.app import app
+
+        return app
+
+    @app.setter
+    def app(self, value: Any) -> None:
+        pass
+
+
+sys.modules[__name__].__class__ = _CommandLine
