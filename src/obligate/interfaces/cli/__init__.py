@@ -16,7 +16,10 @@ Exit codes: 0 success; 1 rule-file errors or failing cases; 2 a bad query or bad
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -25,18 +28,44 @@ if TYPE_CHECKING:
 
 __all__ = ["app", "main"]
 
+ANSWERING = frozenset({"query", "explain"})
+"""The commands that answer from the compile cache, where start-up is most of the run."""
+PLUGINS_SWITCH = "PYDANTIC_DISABLE_PLUGINS"
+
 
 def main() -> None:
     from obligate.interfaces.cli.version import asks_only_the_version
 
-    if asks_only_the_version(sys.argv[1:]):
+    arguments = sys.argv[1:]
+    if asks_only_the_version(arguments):
         from obligate.interfaces.cli.version import version_text
 
         print(version_text(), flush=True)
         return
     from obligate.interfaces.cli.app import app
 
-    app()
+    if arguments[:1] and arguments[0] in ANSWERING:
+        with _without_pydantic_plugins():
+            app()
+    else:
+        app()
+
+
+@contextmanager
+def _without_pydantic_plugins() -> Iterator[None]:
+    """No pydantic plugins for a query's or an explanation's own models: pydantic looks for
+    them among every installed package's entry points (a few per cent of a query's start-up),
+    and the models it would hand them are obligate's internals, not the user's (typer does
+    the same for its own). A user who sets PYDANTIC_DISABLE_PLUGINS keeps their setting; the
+    server, and code importing obligate, load plugins as pydantic does."""
+    if PLUGINS_SWITCH in os.environ:
+        yield
+        return
+    os.environ[PLUGINS_SWITCH] = "__all__"
+    try:
+        yield
+    finally:
+        os.environ.pop(PLUGINS_SWITCH, None)
 
 
 class _CommandLine(ModuleType):
