@@ -138,6 +138,7 @@ _CLI_BASE = {
     "obligate.interfaces.cli.app",
     "obligate.interfaces.cli.commands",
     "obligate.interfaces.cli.lazy",
+    "obligate.interfaces.cli.version",  # main asks it whether the run is a bare --version
 }
 
 
@@ -259,6 +260,58 @@ def test_version_reads_the_library_without_the_model() -> None:
     assert _heavy(modules, ("pydantic", "networkx", "lark", "rich", "yaml")) == []
 
 
+def test_a_bare_version_is_answered_without_typer_or_the_cache() -> None:
+    modules = _loaded(RUN_CLI, "--version")
+    assert _heavy(modules, ("typer", "importlib.metadata")) == []
+    assert "obligate.interfaces.cli.app" not in modules
+
+
+@pytest.mark.parametrize(
+    ("arguments", "environment"),
+    [
+        (["--version"], {}),
+        (["--version", "query"], {}),  # typer's eager option, as before
+        (
+            ["--version"],
+            {
+                "_OBLIGATE_COMPLETE": "complete_bash",
+                "COMP_WORDS": "obligate --v",
+                "COMP_CWORD": "1",
+            },
+        ),
+    ],
+)
+def test_the_version_reads_the_same_with_and_without_typer(
+    arguments: list[str], environment: dict[str, str]
+) -> None:
+    import os
+
+    def run(code: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-c", code, *arguments],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=ROOT,
+            check=False,
+            env={**os.environ, **environment},
+        )
+
+    fast = run(
+        "import sys; sys.argv[0] = 'obligate'\nfrom obligate.interfaces.cli import main; main()"
+    )
+    typed = run(
+        "import sys; sys.argv[0] = 'obligate'\nfrom obligate.interfaces.cli import app; app()"
+    )
+    assert (fast.returncode, fast.stdout, fast.stderr) == (
+        typed.returncode,
+        typed.stdout,
+        typed.stderr,
+    )
+    if not environment:
+        assert fast.stdout.startswith("obligate ") and fast.returncode == 0
+
+
 @pytest.mark.parametrize("text", ["types: [social_media\n", "types:\n\t- game\n", "a: b: c\n"])
 def test_a_broken_service_file_is_reported_in_pyyamls_words(tmp_path: Path, text: str) -> None:
     import yaml
@@ -279,3 +332,58 @@ def test_a_service_file_reads_the_same_with_libyaml() -> None:
         text = path.read_text(encoding="utf-8")
         module = import_module("obligate.interfaces.cli.app")
         assert module._read_yaml(text) == yaml.safe_load(text), path
+
+
+@pytest.mark.parametrize(
+    ("arguments", "given", "seen"),
+    [
+        (["query", "--location", "DE"], None, "__all__"),
+        (["explain", "X"], None, "__all__"),
+        (["query"], "my_plugin", "my_plugin"),  # the user's own setting is kept
+        (["serve"], None, None),  # the server loads plugins as pydantic does
+        (["check", "rules"], None, None),
+    ],
+)
+def test_only_answering_commands_run_without_pydantic_plugins(
+    monkeypatch: pytest.MonkeyPatch, arguments: list[str], given: str | None, seen: str | None
+) -> None:
+    import os
+
+    import obligate.interfaces.cli as command_line
+
+    module = import_module("obligate.interfaces.cli.app")
+    during: list[str | None] = []
+    monkeypatch.setattr(
+        module, "app", lambda: during.append(os.environ.get("PYDANTIC_DISABLE_PLUGINS"))
+    )
+    monkeypatch.setattr(sys, "argv", ["obligate", *arguments])
+    if given is None:
+        monkeypatch.delenv("PYDANTIC_DISABLE_PLUGINS", raising=False)
+    else:
+        monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", given)
+    command_line.main()
+    assert during == [seen]
+    assert os.environ.get("PYDANTIC_DISABLE_PLUGINS") == given
+
+
+def test_the_model_builds_its_validators_on_first_use_not_at_import() -> None:
+    code = (
+        "import pydantic\n"
+        "from obligate.language import model as m\n"
+        "from obligate.language.diagnostics import Span\n"
+        "models = [v for v in vars(m).values()\n"
+        "          if isinstance(v, type) and issubclass(v, pydantic.BaseModel)]\n"
+        "assert models and not [c for c in models if c.__pydantic_complete__], 'built'\n"
+        "span = {'file': 'f', 'line': 1, 'col': 1}\n"
+        "leaf = {'kind': 'has', 'span': span, 'name': 'x'}\n"
+        "nested = {'kind': 'all', 'span': span, 'items': [\n"
+        "    {'kind': 'not', 'span': span, 'item': {'kind': 'any', 'span': span,\n"
+        "                                          'items': [leaf]}}]}\n"
+        "value = m.AllOf.model_validate(nested)\n"
+        "assert type(value.items[0].item.items[0]) is m.HasFeature\n"
+        "print('ok')\n"
+    )
+    finished = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert finished.stdout == "ok\n", finished.stderr

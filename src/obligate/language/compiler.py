@@ -17,7 +17,7 @@ import hashlib
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from importlib import metadata, resources
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -237,6 +237,8 @@ def _entry_name(version: str, paths: Sequence[str]) -> str:
 
 
 def _cache_name(entry: str) -> str:
+    from importlib import metadata  # here: `obligate --version` reads sources, not the cache
+
     try:
         package = metadata.version("obligate")
     except metadata.PackageNotFoundError:

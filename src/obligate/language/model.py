@@ -154,9 +154,6 @@ Condition = Annotated[
     Field(discriminator="kind"),
 ]
 
-AllOf.model_rebuild()
-AnyOf.model_rebuild()
-Not.model_rebuild()
 
 
 # ---------------------------------------------------------------- legal metadata
@@ -449,7 +446,7 @@ Block = Jurisdiction | Instrument | Vocabulary | Definition | Duty | Absence | T
 class RuleFile(BaseModel):
     """One parsed and built ``.obl`` file."""
 
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True, defer_build=True)
 
     path: str
     blocks: tuple[Block, ...]

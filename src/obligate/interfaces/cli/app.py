@@ -68,26 +68,10 @@ def terminal_width(asked: int | None) -> int:
 
 def _print_version(asked: bool) -> None:
     if asked:
+        from obligate.interfaces.cli.version import version_text
+
         typer.echo(version_text())
         raise typer.Exit()
-
-
-def version_text() -> str:
-    """The engine's version, the JSON contract's, and the shipped rule library's release and
-    content hash (the rule base ``version`` its answers carry)."""
-    from obligate.about import CONTRACT_VERSION, ENGINE_VERSION
-    from obligate.language.compiler import read_sources, version_of
-    from obligate.language.diagnostics import Diagnostics
-    from obligate.language.release import read_release, shipped_rules
-
-    folder = shipped_rules()
-    release = read_release(folder)
-    content = version_of(read_sources([folder], Diagnostics()))
-    return (
-        f"obligate {ENGINE_VERSION} (JSON contract {CONTRACT_VERSION})\n"
-        f"rule library {release.name} {release.version or '(no version)'}, "
-        f"law read {release.law_read or '(not recorded)'}, content hash {content}"
-    )
 
 
 @app.callback()
