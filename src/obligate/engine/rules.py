@@ -12,7 +12,8 @@ catch-all rule (that never fires) so no fact goes unhandled; rulesets are proces
 name, so the name carries the rule base's content hash; a new session costs time in
 proportion to the number of rules, so every query runs in one long-lived session, its facts
 asserted and retracted; at most 4,096 rules per ruleset, and a query's fact is asserted only
-into the rulesets of the jurisdictions whose law reaches it (partition.py); a fact
+into the rulesets of the jurisdictions whose law reaches it (partition.py), each made when a
+query first needs it (its C engine keeps about 14 KB a rule); a fact
 that passes more than 64 sibling tests at one point of the network overflows the matcher's
 stack (error 303), so the tests that usually fail come first; its C engine is not documented
 as thread-safe, so calls are serialised. The rules are durable-rules' own JSON, and each
@@ -50,6 +51,9 @@ from obligate.language.resolve import BUILTIN_LIST_FACTS, Library
 MAX_DISJUNCTS = 256
 RULES_PER_RULESET = 4000
 CACHE_SIZE = 100_000
+# A rule whose pattern holds fewer and/or groups than this is never refused (the engine
+# holds 15; see Engine._refuse_early).
+SAFE_GROUPS = 8
 # The one durable-rules session every query runs in (see Engine._fire).
 SESSION = "query"
 
@@ -260,10 +264,9 @@ class Engine:
         room = max(1, RULES_PER_RULESET - len(plan.definition_rules))
         self.partitions = partitions(name, plan, duty_rules, room)
         self.rulesets = [p.name for p in self.partitions]
-        # handle, rule name -> position, for each partition
-        self._compiled: list[tuple[int, dict[str, int]]] = []
-        for partition in self.partitions:
-            self._declare(partition.name, partition.positions)
+        # handle, rule name -> position, for each partition: made when a query first runs it
+        self._compiled: list[tuple[int, dict[str, int]] | None] = [None] * len(self.partitions)
+        self._refuse_early()
         self._always = [i for i, p in enumerate(self.partitions) if not p.triggers]
         self._by_trigger: dict[str, list[int]] = {}
         for index, partition in enumerate(self.partitions):
@@ -280,7 +283,33 @@ class Engine:
                 cls._registered[name] = engine
             return engine
 
-    def _declare(self, ruleset_name: str, positions: list[int]) -> None:
+    def _refuse_early(self) -> None:
+        """Refuse, while the rule base is built, the rules durable-rules would refuse when
+        a query first runs their ruleset. Rulesets are made on first use: durable-rules
+        keeps 14 KB or so per rule (a 2 KB hash table for each test that others follow),
+        140 MB for 10,000 duties, much of it for places no query asks about. It refuses a
+        rule (error 113) only for the and/or groups of one pattern (past 15); a rule with
+        fewer than ``SAFE_GROUPS`` is never probed, the others alone, as on the error path."""
+        risky = {
+            f"r_{position}": position
+            for partition in self.partitions
+            for position in partition.positions
+            if _groups(self.plan.rules[position][1]) >= SAFE_GROUPS
+            and patterns(self.plan.rules[position]) is not None
+        }
+        refused = _refused(f"{self.name}-early", self.plan, risky)
+        if refused:
+            raise RulesRefused(sorted(refused))
+
+    def _handle(self, index: int) -> tuple[int, dict[str, int]]:
+        """Partition ``index``'s ruleset, made now if no query has run it yet."""
+        compiled = self._compiled[index]
+        if compiled is None:
+            partition = self.partitions[index]
+            compiled = self._compiled[index] = self._declare(partition.name, partition.positions)
+        return compiled
+
+    def _declare(self, ruleset_name: str, positions: list[int]) -> tuple[int, dict[str, int]]:
         """Create one ruleset in durable-rules' C engine. Rules are written in its own JSON
         form (what its Python DSL produces) rather than through the DSL, which costs more
         than the rest of building a large library. The ruleset is not registered with
@@ -311,7 +340,7 @@ class Engine:
             if not refused:
                 raise
             raise RulesRefused(refused) from error
-        self._compiled.append((handle, names))
+        return handle, names
 
     def _on_fire(self, handle: int, position: int) -> None:
         """A rule fired: note it, and derive the definitions it concludes."""
@@ -392,7 +421,7 @@ class Engine:
 
     def _run(self, index: int, query: str) -> None:
         """Assert one fact into one ruleset and retract it (with what it derived)."""
-        handle, names = self._compiled[index]
+        handle, names = self._handle(index)
         # Each ruleset holds its own facts: derive the definitions again in each.
         self._derived = {}
         try:
@@ -443,6 +472,16 @@ def _age_thresholds(plan: RulePlan) -> tuple[tuple[float, ...], tuple[str, ...]]
             elif literal[0] == "pair" and AGE in (literal[1], literal[3]):
                 partners.add(literal[3] if literal[1] == AGE else literal[1])
     return tuple(sorted(constants)), tuple(sorted(partners))
+
+
+def _groups(expression: Expr) -> int:
+    """At least as many as the and/or groups the expression's pattern holds (patterns.py
+    writes an or, an and inside an or, and a comparison of two attributes as groups)."""
+    if expression[0] == "and" or expression[0] == "or":
+        return 1 + sum(_groups(item) for item in expression[1])
+    if expression[0] == "lit" and expression[1][0] == "pair":
+        return 1
+    return 0
 
 
 def _refused(ruleset_name: str, plan: RulePlan, names: dict[str, int]) -> list[int]:
