@@ -41,7 +41,6 @@ from obligate.engine.forms import (
     Expr,
     Literal,
     derived_name,
-    literals,
 )
 from obligate.engine.partition import partitions
 from obligate.engine.patterns import patterns
@@ -175,6 +174,9 @@ def _grouped(alternatives: Iterable[Alternative]) -> list[Alternative]:
     for derived, expression in alternatives:
         if expression != FALSE:
             by_derived.setdefault(derived, []).append(expression)
+    if len(by_derived) == 1:  # the usual case: no order to find (repr is costly)
+        ((derived, expressions),) = by_derived.items()
+        return [(derived, disjoin(expressions))]
     return [(d, disjoin(e)) for d, e in sorted(by_derived.items(), key=repr)]
 
 
@@ -231,21 +233,46 @@ class RulePlan:
     # carry these even when false (the others can leave a false value out).
     false_tested: set[str] = field(default_factory=set)
 
+    # The constants and attributes some rule compares the user's age with.
+    age_constants: set[float] = field(default_factory=set)
+    age_partners: set[str] = field(default_factory=set)
+    # Rules whose pattern may hold too many and/or groups for durable-rules (see
+    # Engine._refuse_early).
+    many_groups: set[int] = field(default_factory=set)
+
     def add(self, rule: Alternative) -> int:
         position = self.index.get(rule)
         if position is None:
             position = len(self.rules)
             self.rules.append(rule)
             self.index[rule] = position
-            for literal in literals(rule[1]):
-                if literal[0] in ("attr", "pair"):
-                    self.attributes.add(literal[1])
-                if literal[0] == "pair":
-                    self.attributes.update((literal[1], literal[3]))
-                    self.false_tested.update((literal[1], literal[3]))
-                elif literal[0] == "attr" and literal[2:] != ("==", True):
-                    self.false_tested.add(literal[1])
+            if self._note(rule[1]) >= SAFE_GROUPS:
+                self.many_groups.add(position)
         return position
+
+    def _note(self, expression: Expr) -> int:
+        """Note what the expression's literals read, in one walk; return at least as many as
+        the and/or groups its pattern holds (patterns.py writes an or, an and inside an or,
+        and a comparison of two attributes as groups)."""
+        kind = expression[0]
+        if kind == "and" or kind == "or":
+            return 1 + sum(self._note(item) for item in expression[1])
+        if kind != "lit":
+            return 0
+        literal = expression[1]
+        if literal[0] == "attr":
+            self.attributes.add(literal[1])
+            if literal[2:] != ("==", True):
+                self.false_tested.add(literal[1])
+            if literal[1] == AGE:
+                self.age_constants.add(literal[3])
+        elif literal[0] == "pair":
+            self.attributes.update((literal[1], literal[3]))
+            self.false_tested.update((literal[1], literal[3]))
+            if AGE in (literal[1], literal[3]):
+                self.age_partners.add(literal[3] if literal[1] == AGE else literal[1])
+            return 1
+        return 0
 
 
 class Engine:
@@ -260,7 +287,8 @@ class Engine:
         self._fired: set[int] = set()
         self._derived: dict[str, str] = {}  # derived fact name -> the fact as asserted
         self._cache: dict[tuple[Any, ...], frozenset[int]] = {}
-        self._age_constants, self._age_partners = _age_thresholds(plan)
+        self._age_constants = tuple(sorted(plan.age_constants))
+        self._age_partners = tuple(sorted(plan.age_partners))
         room = max(1, RULES_PER_RULESET - len(plan.definition_rules))
         self.partitions = partitions(name, plan, duty_rules, room)
         self.rulesets = [p.name for p in self.partitions]
@@ -290,12 +318,11 @@ class Engine:
         140 MB for 10,000 duties, much of it for places no query asks about. It refuses a
         rule (error 113) only for the and/or groups of one pattern (past 15); a rule with
         fewer than ``SAFE_GROUPS`` is never probed, the others alone, as on the error path."""
+        used = {position for partition in self.partitions for position in partition.positions}
         risky = {
             f"r_{position}": position
-            for partition in self.partitions
-            for position in partition.positions
-            if _groups(self.plan.rules[position][1]) >= SAFE_GROUPS
-            and patterns(self.plan.rules[position]) is not None
+            for position in sorted(self.plan.many_groups & used)
+            if patterns(self.plan.rules[position]) is not None
         }
         refused = _refused(f"{self.name}-early", self.plan, risky)
         if refused:
@@ -459,29 +486,6 @@ def _state(result: tuple[int, int]) -> int:
     if code == 2:
         raise RuntimeError("durable-rules: a fact was asserted twice")
     return 0 if code == 3 else state
-
-
-def _age_thresholds(plan: RulePlan) -> tuple[tuple[float, ...], tuple[str, ...]]:
-    """The constants and attributes any rule compares the user's age with."""
-    constants: set[float] = set()
-    partners: set[str] = set()
-    for _derived, expression in plan.rules:
-        for literal in literals(expression):
-            if literal[0] == "attr" and literal[1] == AGE:
-                constants.add(literal[3])
-            elif literal[0] == "pair" and AGE in (literal[1], literal[3]):
-                partners.add(literal[3] if literal[1] == AGE else literal[1])
-    return tuple(sorted(constants)), tuple(sorted(partners))
-
-
-def _groups(expression: Expr) -> int:
-    """At least as many as the and/or groups the expression's pattern holds (patterns.py
-    writes an or, an and inside an or, and a comparison of two attributes as groups)."""
-    if expression[0] == "and" or expression[0] == "or":
-        return 1 + sum(_groups(item) for item in expression[1])
-    if expression[0] == "lit" and expression[1][0] == "pair":
-        return 1
-    return 0
 
 
 def _refused(ruleset_name: str, plan: RulePlan, names: dict[str, int]) -> list[int]:
