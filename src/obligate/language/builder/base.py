@@ -17,6 +17,7 @@ from obligate.language import model as m
 from obligate.language.diagnostics import Diagnostics, Span
 
 _DATE_SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ESCAPE = re.compile(r"\\(.)")
 
 ENGINE_NUMBER_LIMIT = 1e16
 """The engine reads a number as the JSON text Python writes for it, and refuses one written
@@ -68,7 +69,7 @@ class BuilderBase(Transformer[Token, list[m.Block]]):
         if raw.startswith('"""'):
             return raw[3:-3]
         body = raw[1:-1]
-        return re.sub(r"\\(.)", r"\1", body)
+        return _ESCAPE.sub(r"\1", body) if "\\" in body else body
 
     def _date(self, token: Token) -> dt.date | None:
         raw = str(token)
