@@ -50,9 +50,7 @@ from obligate.language.resolve import BUILTIN_LIST_FACTS, Library
 MAX_DISJUNCTS = 256
 RULES_PER_RULESET = 4000
 CACHE_SIZE = 100_000
-# A rule whose pattern holds fewer and/or groups than this is never refused (the engine
-# holds 15; see Engine._refuse_early).
-SAFE_GROUPS = 8
+SAFE_GROUPS = 8  # a rule with fewer and/or groups is never refused (Engine._refuse_early)
 # The one durable-rules session every query runs in (see Engine._fire).
 SESSION = "query"
 
@@ -236,8 +234,7 @@ class RulePlan:
     # The constants and attributes some rule compares the user's age with.
     age_constants: set[float] = field(default_factory=set)
     age_partners: set[str] = field(default_factory=set)
-    # Rules whose pattern may hold too many and/or groups for durable-rules (see
-    # Engine._refuse_early).
+    # Rules that may hold too many and/or groups for durable-rules (Engine._refuse_early).
     many_groups: set[int] = field(default_factory=set)
 
     def add(self, rule: Alternative) -> int:
@@ -312,12 +309,10 @@ class Engine:
             return engine
 
     def _refuse_early(self) -> None:
-        """Refuse, while the rule base is built, the rules durable-rules would refuse when
-        a query first runs their ruleset. Rulesets are made on first use: durable-rules
-        keeps 14 KB or so per rule (a 2 KB hash table for each test that others follow),
-        140 MB for 10,000 duties, much of it for places no query asks about. It refuses a
-        rule (error 113) only for the and/or groups of one pattern (past 15); a rule with
-        fewer than ``SAFE_GROUPS`` is never probed, the others alone, as on the error path."""
+        """Refuse at build the rules durable-rules would refuse when a query first runs
+        their ruleset (made on first use: it keeps 14 KB a rule, 140 MB at 10,000 duties).
+        It refuses a rule (error 113) only past 15 and/or groups in one pattern: the rules
+        with ``SAFE_GROUPS`` or more are probed alone, as on the error path."""
         used = {position for partition in self.partitions for position in partition.positions}
         risky = {
             f"r_{position}": position
