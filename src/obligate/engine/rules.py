@@ -12,7 +12,8 @@ catch-all rule (that never fires) so no fact goes unhandled; rulesets are proces
 name, so the name carries the rule base's content hash; a new session costs time in
 proportion to the number of rules, so every query runs in one long-lived session, its facts
 asserted and retracted; at most 4,096 rules per ruleset, and a query's fact is asserted only
-into the rulesets of the jurisdictions whose law reaches it (partition.py); a fact
+into the rulesets of the jurisdictions whose law reaches it (partition.py), each made when a
+query first needs it (its C engine keeps about 14 KB a rule); a fact
 that passes more than 64 sibling tests at one point of the network overflows the matcher's
 stack (error 303), so the tests that usually fail come first; its C engine is not documented
 as thread-safe, so calls are serialised. The rules are durable-rules' own JSON, and each
@@ -40,7 +41,6 @@ from obligate.engine.forms import (
     Expr,
     Literal,
     derived_name,
-    literals,
 )
 from obligate.engine.partition import partitions
 from obligate.engine.patterns import patterns
@@ -50,6 +50,7 @@ from obligate.language.resolve import BUILTIN_LIST_FACTS, Library
 MAX_DISJUNCTS = 256
 RULES_PER_RULESET = 4000
 CACHE_SIZE = 100_000
+SAFE_GROUPS = 8  # a rule with fewer and/or groups is never refused (Engine._refuse_early)
 # The one durable-rules session every query runs in (see Engine._fire).
 SESSION = "query"
 
@@ -171,6 +172,9 @@ def _grouped(alternatives: Iterable[Alternative]) -> list[Alternative]:
     for derived, expression in alternatives:
         if expression != FALSE:
             by_derived.setdefault(derived, []).append(expression)
+    if len(by_derived) == 1:  # the usual case: no order to find (repr is costly)
+        ((derived, expressions),) = by_derived.items()
+        return [(derived, disjoin(expressions))]
     return [(d, disjoin(e)) for d, e in sorted(by_derived.items(), key=repr)]
 
 
@@ -227,21 +231,45 @@ class RulePlan:
     # carry these even when false (the others can leave a false value out).
     false_tested: set[str] = field(default_factory=set)
 
+    # The constants and attributes some rule compares the user's age with.
+    age_constants: set[float] = field(default_factory=set)
+    age_partners: set[str] = field(default_factory=set)
+    # Rules that may hold too many and/or groups for durable-rules (Engine._refuse_early).
+    many_groups: set[int] = field(default_factory=set)
+
     def add(self, rule: Alternative) -> int:
         position = self.index.get(rule)
         if position is None:
             position = len(self.rules)
             self.rules.append(rule)
             self.index[rule] = position
-            for literal in literals(rule[1]):
-                if literal[0] in ("attr", "pair"):
-                    self.attributes.add(literal[1])
-                if literal[0] == "pair":
-                    self.attributes.update((literal[1], literal[3]))
-                    self.false_tested.update((literal[1], literal[3]))
-                elif literal[0] == "attr" and literal[2:] != ("==", True):
-                    self.false_tested.add(literal[1])
+            if self._note(rule[1]) >= SAFE_GROUPS:
+                self.many_groups.add(position)
         return position
+
+    def _note(self, expression: Expr) -> int:
+        """Note what the expression's literals read, in one walk; return at least as many as
+        the and/or groups its pattern holds (patterns.py writes an or, an and inside an or,
+        and a comparison of two attributes as groups)."""
+        kind = expression[0]
+        if kind == "and" or kind == "or":
+            return 1 + sum(self._note(item) for item in expression[1])
+        if kind != "lit":
+            return 0
+        literal = expression[1]
+        if literal[0] == "attr":
+            self.attributes.add(literal[1])
+            if literal[2:] != ("==", True):
+                self.false_tested.add(literal[1])
+            if literal[1] == AGE:
+                self.age_constants.add(literal[3])
+        elif literal[0] == "pair":
+            self.attributes.update((literal[1], literal[3]))
+            self.false_tested.update((literal[1], literal[3]))
+            if AGE in (literal[1], literal[3]):
+                self.age_partners.add(literal[3] if literal[1] == AGE else literal[1])
+            return 1
+        return 0
 
 
 class Engine:
@@ -256,14 +284,14 @@ class Engine:
         self._fired: set[int] = set()
         self._derived: dict[str, str] = {}  # derived fact name -> the fact as asserted
         self._cache: dict[tuple[Any, ...], frozenset[int]] = {}
-        self._age_constants, self._age_partners = _age_thresholds(plan)
+        self._age_constants = tuple(sorted(plan.age_constants))
+        self._age_partners = tuple(sorted(plan.age_partners))
         room = max(1, RULES_PER_RULESET - len(plan.definition_rules))
         self.partitions = partitions(name, plan, duty_rules, room)
         self.rulesets = [p.name for p in self.partitions]
-        # handle, rule name -> position, for each partition
-        self._compiled: list[tuple[int, dict[str, int]]] = []
-        for partition in self.partitions:
-            self._declare(partition.name, partition.positions)
+        # handle, rule name -> position, for each partition: made when a query first runs it
+        self._compiled: list[tuple[int, dict[str, int]] | None] = [None] * len(self.partitions)
+        self._refuse_early()
         self._always = [i for i, p in enumerate(self.partitions) if not p.triggers]
         self._by_trigger: dict[str, list[int]] = {}
         for index, partition in enumerate(self.partitions):
@@ -280,7 +308,30 @@ class Engine:
                 cls._registered[name] = engine
             return engine
 
-    def _declare(self, ruleset_name: str, positions: list[int]) -> None:
+    def _refuse_early(self) -> None:
+        """Refuse at build the rules durable-rules would refuse when a query first runs
+        their ruleset (made on first use: it keeps 14 KB a rule, 140 MB at 10,000 duties).
+        It refuses a rule (error 113) only past 15 and/or groups in one pattern: the rules
+        with ``SAFE_GROUPS`` or more are probed alone, as on the error path."""
+        used = {position for partition in self.partitions for position in partition.positions}
+        risky = {
+            f"r_{position}": position
+            for position in sorted(self.plan.many_groups & used)
+            if patterns(self.plan.rules[position]) is not None
+        }
+        refused = _refused(f"{self.name}-early", self.plan, risky)
+        if refused:
+            raise RulesRefused(sorted(refused))
+
+    def _handle(self, index: int) -> tuple[int, dict[str, int]]:
+        """Partition ``index``'s ruleset, made now if no query has run it yet."""
+        compiled = self._compiled[index]
+        if compiled is None:
+            partition = self.partitions[index]
+            compiled = self._compiled[index] = self._declare(partition.name, partition.positions)
+        return compiled
+
+    def _declare(self, ruleset_name: str, positions: list[int]) -> tuple[int, dict[str, int]]:
         """Create one ruleset in durable-rules' C engine. Rules are written in its own JSON
         form (what its Python DSL produces) rather than through the DSL, which costs more
         than the rest of building a large library. The ruleset is not registered with
@@ -311,7 +362,7 @@ class Engine:
             if not refused:
                 raise
             raise RulesRefused(refused) from error
-        self._compiled.append((handle, names))
+        return handle, names
 
     def _on_fire(self, handle: int, position: int) -> None:
         """A rule fired: note it, and derive the definitions it concludes."""
@@ -392,7 +443,7 @@ class Engine:
 
     def _run(self, index: int, query: str) -> None:
         """Assert one fact into one ruleset and retract it (with what it derived)."""
-        handle, names = self._compiled[index]
+        handle, names = self._handle(index)
         # Each ruleset holds its own facts: derive the definitions again in each.
         self._derived = {}
         try:
@@ -430,19 +481,6 @@ def _state(result: tuple[int, int]) -> int:
     if code == 2:
         raise RuntimeError("durable-rules: a fact was asserted twice")
     return 0 if code == 3 else state
-
-
-def _age_thresholds(plan: RulePlan) -> tuple[tuple[float, ...], tuple[str, ...]]:
-    """The constants and attributes any rule compares the user's age with."""
-    constants: set[float] = set()
-    partners: set[str] = set()
-    for _derived, expression in plan.rules:
-        for literal in literals(expression):
-            if literal[0] == "attr" and literal[1] == AGE:
-                constants.add(literal[3])
-            elif literal[0] == "pair" and AGE in (literal[1], literal[3]):
-                partners.add(literal[3] if literal[1] == AGE else literal[1])
-    return tuple(sorted(constants)), tuple(sorted(partners))
 
 
 def _refused(ruleset_name: str, plan: RulePlan, names: dict[str, int]) -> list[int]:

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from obligate.language.resolve import Library
 
 PRELUDE_NAME = "<obligate>/prelude.obl"
-CACHE_FORMAT = 3  # 3: authenticated entries (cache.py)
+CACHE_FORMAT = 4  # 3: authenticated entries (cache.py); 4: spans pickled as tuples
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ categories, parameters, definitions, duties), with a did-you-mean for near misse
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -466,12 +466,17 @@ class _Names:
                 self.jurisdiction(name, node.span)
 
 
-def walk(node: m.Condition) -> Iterator[m.Condition]:
-    """Every leaf of a condition, left to right."""
-    if isinstance(node, (m.AllOf, m.AnyOf)):
-        for item in node.items:
-            yield from walk(item)
-    elif isinstance(node, m.Not):
-        yield from walk(node.item)
-    else:
-        yield node
+def walk(node: m.Condition) -> list[m.Condition]:
+    """Every leaf of a condition, left to right (a stack, not nested generators: the
+    resolver and three checks walk every condition of the library)."""
+    leaves: list[m.Condition] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, (m.AllOf, m.AnyOf)):
+            stack.extend(reversed(current.items))
+        elif isinstance(current, m.Not):
+            stack.append(current.item)
+        else:
+            leaves.append(current)
+    return leaves
