@@ -37,16 +37,18 @@ class Candidate:
     section of the answer (not yet in effect, or ended, and no change within the horizon:
     about a third of those durable-rules fires, as dates are not in its rules) never is."""
 
-    __slots__ = ("info", "hook", "_outcomes", "_explain")
+    __slots__ = ("info", "hook", "fired", "_outcomes", "_explain")
 
     def __init__(
         self,
         info: DutyInfo,
         hook: m.Hook | None,  # the hook that reached the query (None: unknown)
+        fired: bool,  # the engine says it holds: its condition holds, its exception not
         explain: Callable[[], tuple[Outcome, Outcome]],
     ) -> None:
         self.info = info
         self.hook = hook
+        self.fired = fired
         self._outcomes: tuple[Outcome, Outcome] | None = None
         self._explain = explain
 
@@ -130,7 +132,12 @@ class Classes:
         else:
             chosen = self._duties_in_question(place, period, age is not None, fired)
         candidates = [
-            Candidate(info, hook, functools.partial(self._evaluate, info, hook, facts, fired))
+            Candidate(
+                info,
+                hook,
+                not fired.isdisjoint(info.positions),
+                functools.partial(self._evaluate, info, hook, facts, fired),
+            )
             for info, hook in chosen
         ]
         if self.verify or not self.cache:
@@ -254,8 +261,19 @@ def nearest_hook(info: DutyInfo, rank: Mapping[tuple[str, str], int]) -> m.Hook 
     return best
 
 
+def may_hold(candidate: Candidate) -> bool:
+    """Whether the duty's condition may hold and its exception may not (a duty the engine
+    fired holds: the evaluator, which explains it, agrees, or the answer fails)."""
+    if candidate.fired:
+        return True
+    return candidate.when.value is not False and candidate.unless.value is not True
+
+
 def open_facts(candidate: Candidate) -> list[str] | None:
-    """None when the duty cannot apply; otherwise the facts it still depends on."""
+    """None when the duty cannot apply; otherwise the facts it still depends on (none for a
+    duty the engine fired: it holds on the facts the query gives)."""
+    if candidate.fired:
+        return []
     if candidate.when.value is False or candidate.unless.value is True:
         return None
     found = set(candidate.when.unknown) if candidate.when.value is None else set()

@@ -208,7 +208,9 @@ class Determiner:
         klass = self.classes.build(place, period, query.user.age, marks=False)
         end = horizon_end(query.date, horizon_days)
         view = self.views.build(place, period, klass, query.date, end, marks=False)
-        return view.render(query.to_json(), None, "")
+        answer = view.render(query.to_json(), None, "")
+        answer.explain_now()  # the reference: every entry explained now
+        return answer
 
     # ------------------------------------------------------------ explain
 

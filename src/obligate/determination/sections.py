@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from obligate.determination import answer as out
 from obligate.determination.catalogue import DutyInfo
-from obligate.determination.classes import Candidate, Class, open_facts
+from obligate.determination.classes import Candidate, Class, may_hold, open_facts
 from obligate.determination.making import make
 from obligate.determination.period import standing, suspension
 from obligate.determination.place import Place
@@ -46,7 +46,7 @@ def sections(place: Place, klass: Class, date: dt.date, horizon_end: dt.date | N
         changing = horizon_end is not None and bool(info.timeline.changes(date, horizon_end))
         if state == "closed" and not changing:
             continue  # in no section, whatever its condition: left unexplained
-        if changing and candidate.when.value is not False and candidate.unless.value is not True:
+        if changing and may_hold(candidate):
             found.upcoming.append((candidate, reading))
         facts_open = open_facts(candidate)
         if facts_open is None:

@@ -5,8 +5,9 @@ the law reaches the query, the conditions that hold, and the duty's standing."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from bisect import bisect_right
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,25 +33,53 @@ from obligate.graph.timeline import Reading
 from obligate.language import model as m
 
 
-@dataclass(frozen=True)
+class Explained:
+    """What an entry's explanation is made of: its reasons (with marks where the query's age
+    and date go), and the terms, standing and questions, the same for every query."""
+
+    __slots__ = ("because", "marked", "rest")
+
+    def __init__(self, because: list[str], rest: dict[str, Any]) -> None:
+        self.because = tuple(because)
+        self.marked = tuple(i for i, text in enumerate(because) if "\x00" in text)
+        self.rest = rest
+
+
 class Entry:
-    """One duty of an answer: ready, or a template whose reasons carry marks."""
+    """One duty of a view: the fields every answer of the view shows, and how its
+    explanation is made (once, when an answer first reads it: see ``answer.Pending``)."""
 
-    fields: dict[str, Any]  # every field in order, ``because`` with its marks
-    given: frozenset[str]
-    because: tuple[str, ...]
-    marked: tuple[int, ...]  # positions in ``because`` that hold a mark
-    maker: Maker
-    ready: out.DutyOut | None
+    __slots__ = ("fields", "maker", "_explain", "_explained")
 
-    def render(self, age: str, date: str) -> out.DutyOut:
-        if self.ready is not None:
-            return self.ready
-        because = list(self.because)
-        for index in self.marked:
-            because[index] = because[index].replace(AGE_MARK, age).replace(DATE_MARK, date)
-        made: out.DutyOut = self.maker.build(self.fields, self.given, because=because)
+    def __init__(
+        self, fields: dict[str, Any], maker: Maker, explain: Callable[[], Explained]
+    ) -> None:
+        self.fields = fields  # every field in order; the explained ones are made later
+        self.maker = maker
+        self._explain = explain
+        self._explained: Explained | None = None
+
+    def render(self, age: int | None, date: str) -> out.DutyOut:
+        values = dict(self.fields)
+        pending = out.Pending(functools.partial(self.explanation, age, date))
+        values["because"] = values["terms"] = values["standing"] = pending
+        if "questions" in values:
+            values["questions"] = pending
+        made: out.DutyOut = self.maker.adopt(values)
         return made
+
+    def explanation(self, age: int | None, date: str) -> dict[str, Any]:
+        """The explained fields for a query of this age on this date."""
+        explained = self._explained
+        if explained is None:
+            # Two threads may both make it: they make the same, and either is kept.
+            explained = self._explained = self._explain()
+        because = list(explained.because)
+        if explained.marked:
+            age_text = "" if age is None else number_text(age)
+            for index in explained.marked:
+                because[index] = because[index].replace(AGE_MARK, age_text).replace(DATE_MARK, date)
+        return {"because": because, **explained.rest}
 
 
 @dataclass(frozen=True)
@@ -66,11 +95,10 @@ class View:
     upcoming: tuple[Entry, ...]
     displaced: list[out.DisplacedOut]
     conflicts: list[out.ConflictOut]
-    marked: bool = False  # some entry's reasons carry the query's age or date
 
     def render(self, query: dict[str, Any], age: int | None, date: str) -> out.Determination:
-        """The answer for one query of the class: its age and date written in."""
-        age_text = "" if age is None or not self.marked else number_text(age)
+        """The answer for one query of the class: its age and date written in (when its
+        entries' explanations are made)."""
         return make(
             out.Determination,
             {
@@ -78,10 +106,10 @@ class View:
                 "rulebase": self.rulebase,
                 "jurisdictions": self.jurisdictions,
                 "parameters": self.parameters,
-                "duties": [e.render(age_text, date) for e in self.duties],
-                "conditional": [e.render(age_text, date) for e in self.conditional],
-                "suspended": [e.render(age_text, date) for e in self.suspended],
-                "upcoming": [e.render(age_text, date) for e in self.upcoming],
+                "duties": [e.render(age, date) for e in self.duties],
+                "conditional": [e.render(age, date) for e in self.conditional],
+                "suspended": [e.render(age, date) for e in self.suspended],
+                "upcoming": [e.render(age, date) for e in self.upcoming],
                 "displaced": self.displaced,
                 "conflicts": self.conflicts,
             },
@@ -107,7 +135,8 @@ class Views:
         self._terms: dict[tuple[str, str, int], list[out.TermOut]] = {}
         self._paths: dict[tuple[str, str], list[str]] = {}
         self._hook_lines: dict[tuple[str, str, str], str] = {}
-        self._statics: dict[str, dict[str, Any]] = {}
+        # (duty id, kind of entry) -> its fields in order, those the same in every answer set
+        self._templates: dict[tuple[str, type[out.DutyOut]], dict[str, Any]] = {}
 
     def build(
         self,
@@ -134,16 +163,28 @@ class Views:
         def entry(
             candidate: Candidate, reading: Reading, kind: type[out.DutyOut], **extra: Any
         ) -> Entry:
-            hook = candidate.hook or candidate.info.hooks[0]
-            # The defined terms the duty rests on, as the reaching law defines them that day
-            # (term dates are among the duty's dates, so the whole slot reads the same terms).
-            extra["terms"] = self._duty_terms(candidate.info.duty, hook.jurisdiction, date)
-            timeline = candidate.info.timeline
-            extra["standing"] = standing_out(timeline, reading, date, associations)
-            extra["history"] = history(timeline)
-            if "depends_on" in extra:
-                extra["questions"] = questions(self.terms.library, extra["depends_on"])
-            return self._entry(place, candidate, reading, date_text, kind, extra)
+            info = candidate.info
+            hook = candidate.hook
+            jurisdiction = (hook or info.hooks[0]).jurisdiction
+            via = self._via(hook, place)
+            fields = dict(self._template(info, kind))
+            fields["jurisdiction"] = jurisdiction
+            fields["via"] = via
+            fields["status"] = reading.status
+            fields.update(extra)
+            line = None if hook is None else self._hook_line(hook, place, via)
+            explain = functools.partial(
+                self._explanation,
+                candidate,
+                reading,
+                date,
+                date_text,
+                associations,
+                line,
+                jurisdiction,
+                extra.get("depends_on"),
+            )
+            return Entry(fields, maker(kind), explain)
 
         duties = sorted_entries([entry(c, r, out.DutyOut) for c, r in applied], order)
         conditional_entries = sorted_entries(
@@ -159,7 +200,6 @@ class Views:
             ],
             order,
         )
-        every = (duties, conditional_entries, suspended_entries, upcoming_entries)
         return View(
             rulebase=self.rulebase,
             jurisdictions=list(place.reach),
@@ -170,7 +210,6 @@ class Views:
             upcoming=upcoming_entries,
             displaced=sorted(displaced, key=lambda d: d.id),
             conflicts=conflicts(duties),
-            marked=any(e.marked for section in every for e in section),
         )
 
     def forget(self) -> None:
@@ -203,42 +242,43 @@ class Views:
         ]
         return kept, displaced
 
-    def _entry(
+    def _explanation(
         self,
-        place: Place,
         candidate: Candidate,
         reading: Reading,
+        date: dt.date,
         date_text: str,
-        kind: type[out.DutyOut],
-        extra: dict[str, Any],
-    ) -> Entry:
+        associations: tuple[str, ...] | None,
+        hook_line: str | None,
+        jurisdiction: str,
+        depends_on: list[str] | None,
+    ) -> Explained:
+        """An entry's reasons, the defined terms it rests on (as the reaching law defines
+        them that day: term dates are among the duty's dates, so the whole slot reads the
+        same terms), its standing and, when open, its questions."""
         info = candidate.info
-        hook = candidate.hook
-        via = self._via(hook, place)
-        fields = {
-            **self._static_fields(info),
-            "jurisdiction": hook.jurisdiction if hook else info.hooks[0].jurisdiction,
-            "via": via,
-            "status": reading.status,
-            **extra,
+        rest: dict[str, Any] = {
+            "terms": self._duty_terms(info.duty, jurisdiction, date),
+            "standing": standing_out(info.timeline, reading, date, associations),
         }
-        because = tuple(self._because(place, candidate, reading, via, date_text))
-        fields["because"] = list(because)
-        built = maker(kind)
-        complete = built.complete(fields)
-        given = frozenset(fields)
-        marked = tuple(i for i, text in enumerate(because) if "\x00" in text)
-        ready = None if marked else built.build(complete, given)
-        return Entry(complete, given, because, marked, built, ready)
+        if depends_on is not None:
+            rest["questions"] = questions(self.terms.library, depends_on)
+        return Explained(self._because(candidate, reading, hook_line, date_text), rest)
+
+    def _template(self, info: DutyInfo, kind: type[out.DutyOut]) -> dict[str, Any]:
+        """Every field of a duty's entry of one kind, in order, with the values that are
+        the same in every answer (the others are filled in per entry)."""
+        key = (info.duty.id, kind)
+        fields = self._templates.get(key)
+        if fields is None:
+            fields = self._templates[key] = maker(kind).complete(self._static_fields(info))
+        return fields
 
     def _static_fields(self, info: DutyInfo) -> dict[str, Any]:
         """The fields of a duty's entry that are the same in every answer."""
-        fields = self._statics.get(info.duty.id)
-        if fields is not None:
-            return fields
         duty = info.duty
         deadline = duty.deadline
-        fields = {
+        return {
             "id": duty.id,
             "modality": duty.modality.value,
             "title": duty.title,
@@ -263,9 +303,8 @@ class Views:
             "source": duty.span.location,
             "overrides": [t for t, _ in duty.overrides],
             "note": duty.note,
+            "history": history(info.timeline),
         }
-        self._statics[info.duty.id] = fields
-        return fields
 
     def _via(self, hook: m.Hook | None, place: Place) -> list[str]:
         if hook is None:
@@ -281,17 +320,11 @@ class Views:
         return path
 
     def _because(
-        self,
-        place: Place,
-        candidate: Candidate,
-        reading: Reading,
-        via: list[str],
-        date_text: str,
+        self, candidate: Candidate, reading: Reading, hook_line: str | None, date_text: str
     ) -> list[str]:
         reasons: list[str] = []
-        hook = candidate.hook
-        if hook is not None:
-            reasons.append(self._hook_line(hook, place, via))
+        if hook_line is not None:
+            reasons.append(hook_line)
         reasons.extend(candidate.when.held)
         if candidate.info.duty.unless is not None and candidate.unless.value is False:
             reasons.append("the exception does not apply: " + "; ".join(candidate.unless.failed))
