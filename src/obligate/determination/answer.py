@@ -4,8 +4,8 @@ and why. These models are the stable JSON contract of DESIGN.md (keys are never 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Generator, Iterable, Mapping
-from typing import Any, Literal, Self
+from collections.abc import Generator, Iterable, Mapping
+from typing import Any, Literal, Protocol, Self
 
 from pydantic import BaseModel, ConfigDict
 
@@ -96,8 +96,14 @@ class QuestionOut(_Answer):
     choices: list[str] = []  # the names it takes, for a list of types or features
 
 
+class Explains(Protocol):
+    """What makes an entry's explanation for one query (``entries.Entry``)."""
+
+    def explanation(self, age: int | None, date: str) -> dict[str, Any]: ...
+
+
 class Pending:
-    """A duty's explanation before it is made: the function that makes its fields.
+    """A duty's explanation before it is made: what makes it, and for which query.
 
     An entry's reasons, the terms it rests on, its standing and its open questions cost more
     to make than the rest of an answer and are read far less often (batch and most API
@@ -105,10 +111,15 @@ class Pending:
     of them is read, and then all are made at once. Whatever reads an entry (its fields, its
     JSON, a comparison, a copy, pickle, its repr) makes them first, so no caller can tell."""
 
-    __slots__ = ("make",)
+    __slots__ = ("source", "age", "date")
 
-    def __init__(self, make: Callable[[], dict[str, Any]]) -> None:
-        self.make = make
+    def __init__(self, source: Explains, age: int | None, date: str) -> None:
+        self.source = source
+        self.age = age  # the query's age and date, as the reasons show them
+        self.date = date
+
+    def make(self) -> dict[str, Any]:
+        return self.source.explanation(self.age, self.date)
 
     def __copy__(self) -> Pending:
         return self

@@ -8,7 +8,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from obligate.determination.period import term_dates, timeline_dates
+from obligate.determination.period import change_dates, term_dates, timeline_dates
 from obligate.engine.rules import (
     Engine,
     Normaliser,
@@ -34,6 +34,7 @@ class DutyInfo:
     scope: str
     positions: tuple[int, ...]
     condition: m.Condition | None
+    changes_on: tuple[dt.date, ...]  # the dates ``timeline.changes`` can report, sorted
 
 
 class Catalogue:
@@ -91,14 +92,16 @@ class Catalogue:
             )
             for leaf in leaves(condition)
         )
+        timeline = Timeline.of(duty, instrument)
         return DutyInfo(
             duty,
             instrument,
-            Timeline.of(duty, instrument),
+            timeline,
             hooks,
             "user" if reads_age else "service",
             (),
             condition,
+            change_dates(timeline),
         )
 
     def _plan(self) -> tuple[RulePlan, list[int]]:
@@ -125,6 +128,7 @@ class Catalogue:
                 info.scope,
                 tuple(sorted(set(positions))),
                 info.condition,
+                info.changes_on,
             )
         return plan, duty_rules
 

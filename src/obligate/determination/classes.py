@@ -44,7 +44,7 @@ class Candidate:
         info: DutyInfo,
         hook: m.Hook | None,  # the hook that reached the query (None: unknown)
         fired: bool,  # the engine says it holds: its condition holds, its exception not
-        explain: Callable[[], tuple[Outcome, Outcome]],
+        explain: Callable[[DutyInfo, m.Hook | None], tuple[Outcome, Outcome]],  # the class's
     ) -> None:
         self.info = info
         self.hook = hook
@@ -56,7 +56,7 @@ class Candidate:
         outcomes = self._outcomes
         if outcomes is None:
             # Two threads may both explain it: they find the same, and either is kept.
-            outcomes = self._outcomes = self._explain()
+            outcomes = self._outcomes = self._explain(self.info, self.hook)
         return outcomes
 
     @property
@@ -131,13 +131,9 @@ class Classes:
             chosen = self._every_duty_in_reach(place, facts, fired)
         else:
             chosen = self._duties_in_question(place, period, age is not None, fired)
+        explain = functools.partial(self._evaluate, facts, fired)
         candidates = [
-            Candidate(
-                info,
-                hook,
-                not fired.isdisjoint(info.positions),
-                functools.partial(self._evaluate, info, hook, facts, fired),
-            )
+            Candidate(info, hook, not fired.isdisjoint(info.positions), explain)
             for info, hook in chosen
         ]
         if self.verify or not self.cache:
@@ -222,7 +218,7 @@ class Classes:
         )
 
     def _evaluate(
-        self, info: DutyInfo, hook: m.Hook | None, facts: Facts, fired: frozenset[int]
+        self, facts: Facts, fired: frozenset[int], info: DutyInfo, hook: m.Hook | None
     ) -> tuple[Outcome, Outcome]:
         when = self.evaluator.evaluate(info.duty.when, facts)
         unless = self.evaluator.evaluate(info.duty.unless, facts) if info.duty.unless else NEVER

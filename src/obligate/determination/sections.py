@@ -13,12 +13,12 @@ from obligate.determination import answer as out
 from obligate.determination.catalogue import DutyInfo
 from obligate.determination.classes import Candidate, Class, may_hold, open_facts
 from obligate.determination.making import make
-from obligate.determination.period import standing, suspension
+from obligate.determination.period import changes_within, standing, suspension
 from obligate.determination.place import Place
 from obligate.graph.timeline import Reading
 
 if TYPE_CHECKING:
-    from obligate.determination.view import Entry
+    from obligate.determination.entries import Entry
 
 
 # What batch asks of a class on a date: applied ids, their categories, conditional ids,
@@ -43,7 +43,7 @@ def sections(place: Place, klass: Class, date: dt.date, horizon_end: dt.date | N
         info = candidate.info
         reading = info.timeline.reading(date)
         state = standing(reading, associations)
-        changing = horizon_end is not None and bool(info.timeline.changes(date, horizon_end))
+        changing = horizon_end is not None and changes_within(info.changes_on, date, horizon_end)
         if state == "closed" and not changing:
             continue  # in no section, whatever its condition: left unexplained
         if changing and may_hold(candidate):
