@@ -12,7 +12,7 @@ from typing import Any
 from obligate.determination import answer as out
 from obligate.determination.classes import DATE_MARK, Candidate, Class
 from obligate.determination.entries import Entry, Explainer, citation
-from obligate.determination.making import make
+from obligate.determination.making import maker
 from obligate.determination.period import Period
 from obligate.determination.place import Place
 from obligate.determination.sections import (
@@ -44,9 +44,8 @@ class View:
     def render(self, query: dict[str, Any], age: int | None, date: str) -> out.Determination:
         """The answer for one query of the class: its age and date written in (when its
         entries' explanations are made)."""
-        return make(
-            out.Determination,
-            {
+        answer: out.Determination = _DETERMINATION.adopt(
+            {  # every field, in the model's order
                 "query": query,
                 "rulebase": self.rulebase,
                 "jurisdictions": self.jurisdictions,
@@ -57,8 +56,12 @@ class View:
                 "upcoming": [e.render(age, date) for e in self.upcoming],
                 "displaced": self.displaced,
                 "conflicts": self.conflicts,
-            },
+            }
         )
+        return answer
+
+
+_DETERMINATION = maker(out.Determination)
 
 
 class Views:
