@@ -5,8 +5,11 @@ condition, the rules durable-rules runs for them, and the indexes the steps look
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from obligate.determination.period import change_dates, term_dates, timeline_dates
 from obligate.engine.rules import (
@@ -18,7 +21,7 @@ from obligate.engine.rules import (
     conjoin,
     safe,
 )
-from obligate.graph.timeline import Timeline
+from obligate.graph.timeline import Reading, Timeline
 from obligate.language import model as m
 from obligate.language.compiler import Compiled
 
@@ -35,6 +38,34 @@ class DutyInfo:
     positions: tuple[int, ...]
     condition: m.Condition | None
     changes_on: tuple[dt.date, ...]  # the dates ``timeline.changes`` can report, sorted
+
+    @functools.cached_property
+    def hook_keys(self) -> tuple[tuple[str, str], ...]:
+        """Each hook as (kind, jurisdiction), as a place ranks the hooks that reach it."""
+        return tuple((hook.kind, hook.jurisdiction) for hook in self.hooks)
+
+    @functools.cached_property
+    def _status_dates(self) -> tuple[dt.date, ...]:
+        return tuple(sorted(timeline_dates(self.timeline)))
+
+    @functools.cached_property
+    def _readings(self) -> dict[int, Reading]:
+        return {}
+
+    @functools.cached_property
+    def changes_memo(self) -> dict[tuple[int, int], Any]:
+        """The changes an answer lists within a horizon, by the slots of its start and end
+        among ``changes_on`` (sections.changes)."""
+        return {}
+
+    def reading(self, date: dt.date) -> Reading:
+        """``timeline.reading(date)``, the same between two of the dates its standing can
+        change on, so remembered per slot among them."""
+        slot = bisect_right(self._status_dates, date)
+        found = self._readings.get(slot)
+        if found is None:
+            found = self._readings[slot] = self.timeline.reading(date)
+        return found
 
 
 class Catalogue:
@@ -57,10 +88,10 @@ class Catalogue:
         for info in self.duties.values():
             for hook in info.hooks:
                 self.by_hook[(hook.kind, hook.jurisdiction)].append(info.duty.id)
-        self.by_position: dict[int, list[str]] = defaultdict(list)
-        for duty_id, info in self.duties.items():
+        self.by_position: dict[int, list[DutyInfo]] = defaultdict(list)
+        for info in self.duties.values():
             for position in info.positions:
-                self.by_position[position].append(duty_id)
+                self.by_position[position].append(info)
         self.by_read: dict[Read, list[str]] = defaultdict(list)
         for duty_id, reads in self.reads.items():
             for read in reads:

@@ -127,15 +127,14 @@ class Classes:
             fired = self.engine.fire(flat)
         else:
             fired = self.engine.fire_uncached(flat)
-        if self.verify or not self.cache:
-            chosen = self._every_duty_in_reach(place, facts, fired)
-        else:
-            chosen = self._duties_in_question(place, period, age is not None, fired)
         explain = functools.partial(self._evaluate, facts, fired)
-        candidates = [
-            Candidate(info, hook, not fired.isdisjoint(info.positions), explain)
-            for info, hook in chosen
-        ]
+        if self.verify or not self.cache:
+            candidates = [
+                Candidate(info, hook, not fired.isdisjoint(info.positions), explain)
+                for info, hook in self._every_duty_in_reach(place, facts, fired)
+            ]
+        else:
+            candidates = self._candidates(place, period, age is not None, fired, explain)
         if self.verify or not self.cache:
             for candidate in candidates:
                 candidate.explained()  # the reference: every candidate checked now
@@ -144,29 +143,47 @@ class Classes:
             dates.update(self.catalogue.dates[candidate.info.duty.id])
         return Class(candidates, tuple(sorted(dates)))
 
-    def _duties_in_question(
-        self, place: Place, period: Period, age_known: bool, fired: frozenset[int]
-    ) -> list[tuple[DutyInfo, m.Hook | None]]:
+    def _candidates(
+        self,
+        place: Place,
+        period: Period,
+        age_known: bool,
+        fired: frozenset[int],
+        explain: Callable[[DutyInfo, m.Hook | None], tuple[Outcome, Outcome]],
+    ) -> list[Candidate]:
         """The duties the engine fired, those whose condition reads a fact the query left
         out, and (where the query does not say where the service is established) those
         bound to where a service is established: each with the nearest hook that reaches
-        the query. Every other duty in reach does not apply, whatever the date."""
+        the query, in the order of their ids. Every other duty in reach does not apply,
+        whatever the date."""
         open_duties = period.open_duties.get(age_known)
         if open_duties is None:
             open_duties = self._open_duties(place, period, age_known)
             period.open_duties[age_known] = open_duties
-        ids = set(open_duties)
+        rank = place.hook_rank
+        chosen: dict[str, Candidate] = {}
+        by_position = self.catalogue.by_position
         for position in fired:
-            ids.update(self.catalogue.by_position.get(position, ()))
-        chosen: dict[str, m.Hook | None] = {}
-        for duty_id in ids:
-            hook = nearest_hook(self.duties[duty_id], place.hook_rank)
-            if hook is not None:
-                chosen[duty_id] = hook
+            for info in by_position.get(position, ()):
+                duty_id = info.duty.id
+                if duty_id not in chosen:
+                    hook = nearest_hook(info, rank)
+                    if hook is not None:
+                        chosen[duty_id] = Candidate(info, hook, True, explain)
+        for duty_id in open_duties:
+            if duty_id not in chosen:
+                info = self.duties[duty_id]
+                hook = nearest_hook(info, rank)
+                if hook is not None:
+                    fires = not fired.isdisjoint(info.positions)
+                    chosen[duty_id] = Candidate(info, hook, fires, explain)
         if place.established_reach is None:
             for duty_id in self.catalogue.established_duties:
-                chosen.setdefault(duty_id, None)
-        return [(self.duties[d], chosen[d]) for d in sorted(chosen)]
+                if duty_id not in chosen:
+                    info = self.duties[duty_id]
+                    fires = not fired.isdisjoint(info.positions)
+                    chosen[duty_id] = Candidate(info, None, fires, explain)
+        return [chosen[d] for d in sorted(chosen)]
 
     def _open_duties(self, place: Place, period: Period, age_known: bool) -> frozenset[str]:
         """The duties in reach whose condition reads a fact the query does not give."""
@@ -248,10 +265,13 @@ def known(
 
 
 def nearest_hook(info: DutyInfo, rank: Mapping[tuple[str, str], int]) -> m.Hook | None:
+    keys = info.hook_keys
+    if len(keys) == 1:
+        return info.hooks[0] if keys[0] in rank else None
     best: m.Hook | None = None
     best_rank = len(rank)
-    for hook in info.hooks:
-        position = rank.get((hook.kind, hook.jurisdiction))
+    for hook, key in zip(info.hooks, keys, strict=True):
+        position = rank.get(key)
         if position is not None and position < best_rank:
             best, best_rank = hook, position
     return best

@@ -4,7 +4,7 @@ suspended or upcoming, which a more specific duty displaces, and which conflict.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -41,7 +41,7 @@ def sections(place: Place, klass: Class, date: dt.date, horizon_end: dt.date | N
     associations = place.service.get("associations")
     for candidate in klass.candidates:
         info = candidate.info
-        reading = info.timeline.reading(date)
+        reading = info.reading(date)
         state = standing(reading, associations)
         changing = horizon_end is not None and changes_within(info.changes_on, date, horizon_end)
         if state == "closed" and not changing:
@@ -79,27 +79,38 @@ def displacement(applied: list[DutyInfo]) -> dict[str, str]:
 
 
 def changes(candidate: Candidate, start: dt.date, end: dt.date) -> list[out.ChangeOut]:
-    return [
-        make(out.ChangeOut, {"date": d.isoformat(), "change": kind, "detail": text})
-        for d, kind, text in candidate.info.timeline.changes(start, end)
-    ]
+    """The changes of a duty in ``(start, end]``: the same for every start and every end
+    between the same two of the dates it changes on, so remembered per pair of slots."""
+    info = candidate.info
+    key = (bisect_right(info.changes_on, start), bisect_right(info.changes_on, end))
+    found: list[out.ChangeOut] | None = info.changes_memo.get(key)
+    if found is None:
+        found = info.changes_memo[key] = [
+            make(out.ChangeOut, {"date": d.isoformat(), "change": kind, "detail": text})
+            for d, kind, text in info.timeline.changes(start, end)
+        ]
+    return found
 
 
 def conflicts(duties: Iterable[Entry]) -> list[out.ConflictOut]:
     """A permission and a prohibition of the same category that both apply."""
-    by_category: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    permits: dict[str, list[str]] = {}
+    prohibits: dict[str, list[str]] = {}
     for duty in duties:
-        by_category[duty.fields["category"]][duty.fields["modality"]].append(duty.fields["id"])
-    found = []
-    for category, modalities in sorted(by_category.items()):
-        if modalities.get("permission") and modalities.get("prohibition"):
-            ids = sorted(modalities["permission"] + modalities["prohibition"])
-            found.append(
-                out.ConflictOut(
-                    category=category, duties=ids, detail="one law permits what another prohibits"
-                )
-            )
-    return found
+        fields = duty.fields
+        modality = fields["modality"]
+        if modality == "permission":
+            permits.setdefault(fields["category"], []).append(fields["id"])
+        elif modality == "prohibition":
+            prohibits.setdefault(fields["category"], []).append(fields["id"])
+    return [
+        out.ConflictOut(
+            category=category,
+            duties=sorted(permits[category] + prohibits[category]),
+            detail="one law permits what another prohibits",
+        )
+        for category in sorted(permits.keys() & prohibits.keys())
+    ]
 
 
 def sorted_entries(entries: list[Entry], order: dict[str, int]) -> tuple[Entry, ...]:
