@@ -138,9 +138,8 @@ class Classes:
         if self.verify or not self.cache:
             for candidate in candidates:
                 candidate.explained()  # the reference: every candidate checked now
-        dates: set[dt.date] = set()
-        for candidate in candidates:
-            dates.update(self.catalogue.dates[candidate.info.duty.id])
+        every = self.catalogue.dates
+        dates: set[dt.date] = set().union(*[every[c.info.duty.id] for c in candidates])
         return Class(candidates, tuple(sorted(dates)))
 
     def _candidates(
@@ -154,8 +153,8 @@ class Classes:
         """The duties the engine fired, those whose condition reads a fact the query left
         out, and (where the query does not say where the service is established) those
         bound to where a service is established: each with the nearest hook that reaches
-        the query, in the order of their ids. Every other duty in reach does not apply,
-        whatever the date."""
+        the query (in no particular order: what the answer shows is ordered, or does not
+        depend on it). Every other duty in reach does not apply, whatever the date."""
         open_duties = period.open_duties.get(age_known)
         if open_duties is None:
             open_duties = self._open_duties(place, period, age_known)
@@ -183,7 +182,7 @@ class Classes:
                     info = self.duties[duty_id]
                     fires = not fired.isdisjoint(info.positions)
                     chosen[duty_id] = Candidate(info, None, fires, explain)
-        return [chosen[d] for d in sorted(chosen)]
+        return list(chosen.values())
 
     def _open_duties(self, place: Place, period: Period, age_known: bool) -> frozenset[str]:
         """The duties in reach whose condition reads a fact the query does not give."""

@@ -68,13 +68,16 @@ def sections(place: Place, klass: Class, date: dt.date, horizon_end: dt.date | N
 
 
 def displacement(applied: list[DutyInfo]) -> dict[str, str]:
-    """Each applied duty that a more specific applied duty overrides, and by which."""
+    """Each applied duty that a more specific applied duty overrides, and by which (of
+    several, the first by id: the same whatever the order of ``applied``)."""
     ids = {info.duty.id for info in applied}
     displaced_by: dict[str, str] = {}
     for info in applied:
         for target, _span in info.duty.overrides:
             if target in ids:
-                displaced_by.setdefault(target, info.duty.id)
+                by = displaced_by.get(target)
+                if by is None or info.duty.id < by:
+                    displaced_by[target] = info.duty.id
     return displaced_by
 
 
