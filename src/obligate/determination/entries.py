@@ -17,6 +17,7 @@ from obligate.determination.making import Maker, make, maker
 from obligate.determination.period import iso
 from obligate.determination.place import Place
 from obligate.determination.questions import questions
+from obligate.determination.sections import order_key
 from obligate.determination.standing import history, standing_out
 from obligate.determination.terms import TermIndex
 from obligate.engine.evaluate import number_text
@@ -42,6 +43,7 @@ class Entry:
 
     __slots__ = (
         "fields",
+        "order",
         "maker",
         "explainer",
         "candidate",
@@ -56,6 +58,7 @@ class Entry:
     def __init__(
         self,
         fields: dict[str, Any],
+        order: tuple[int, str, str, str],
         kind: type[out.DutyOut],
         explainer: Explainer,
         candidate: Candidate,
@@ -66,6 +69,7 @@ class Entry:
         hook_line: str | None,
     ) -> None:
         self.fields = fields  # every field in order; the explained ones are made later
+        self.order = order  # where it goes in its section (sections.order_key)
         self.maker: Maker = maker(kind)
         self.explainer = explainer
         self.candidate = candidate
@@ -138,14 +142,17 @@ class Explainer:
         hook = candidate.hook
         via = self._via(hook, place)
         fields = dict(self._template(info, kind))
-        fields["jurisdiction"] = (hook or info.hooks[0]).jurisdiction
+        jurisdiction = fields["jurisdiction"] = (hook or info.hooks[0]).jurisdiction
         fields["via"] = via
         fields["status"] = reading.status
         if extra:
             fields.update(extra)
         line = None if hook is None else self._hook_line(hook, place, via)
         associations = place.service.get("associations")
-        return Entry(fields, kind, self, candidate, reading, date, date_text, associations, line)
+        order = order_key(jurisdiction, info, place.order)
+        return Entry(
+            fields, order, kind, self, candidate, reading, date, date_text, associations, line
+        )
 
     def explain(self, entry: Entry) -> Explained:
         """An entry's reasons, the defined terms it rests on (as the reaching law defines

@@ -4,6 +4,7 @@ suspended or upcoming, which a more specific duty displaces, and which conflict.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -42,8 +43,12 @@ def sections(place: Place, klass: Class, date: dt.date, horizon_end: dt.date | N
     for candidate in klass.candidates:
         info = candidate.info
         reading = info.reading(date)
-        state = standing(reading, associations)
         changing = horizon_end is not None and changes_within(info.changes_on, date, horizon_end)
+        if candidate.fired and reading.status == "in_force" and not changing:
+            # Most duties in question: the engine says they hold, and they bind that day.
+            found.applied.append((candidate, reading))
+            continue
+        state = standing(reading, associations)
         if state == "closed" and not changing:
             continue  # in no section, whatever its condition: left unexplained
         if changing and may_hold(candidate):
@@ -70,9 +75,12 @@ def sections(place: Place, klass: Class, date: dt.date, horizon_end: dt.date | N
 def displacement(applied: list[DutyInfo]) -> dict[str, str]:
     """Each applied duty that a more specific applied duty overrides, and by which (of
     several, the first by id: the same whatever the order of ``applied``)."""
+    overriding = [info for info in applied if info.duty.overrides]
+    if not overriding:
+        return {}
     ids = {info.duty.id for info in applied}
     displaced_by: dict[str, str] = {}
-    for info in applied:
+    for info in overriding:
         for target, _span in info.duty.overrides:
             if target in ids:
                 by = displaced_by.get(target)
@@ -116,19 +124,19 @@ def conflicts(duties: Iterable[Entry]) -> list[out.ConflictOut]:
     ]
 
 
-def sorted_entries(entries: list[Entry], order: dict[str, int]) -> tuple[Entry, ...]:
-    def key(entry: Entry) -> tuple[int, str, str, str]:
-        fields = entry.fields
-        jurisdiction = fields["jurisdiction"]
-        return (order.get(jurisdiction, len(order)), jurisdiction, fields["category"], fields["id"])
+def sorted_entries(entries: list[Entry]) -> tuple[Entry, ...]:
+    """Entries in the answer's order (each entry's ``order``: see ``order_key``)."""
+    return tuple(sorted(entries, key=_ORDER))
 
-    return tuple(sorted(entries, key=key))
+
+_ORDER = operator.attrgetter("order")
 
 
 def order_key(
     jurisdiction: str, info: DutyInfo, order: dict[str, int]
 ) -> tuple[int, str, str, str]:
-    """Where a duty goes in its section: the same order as ``sorted_entries``."""
+    """Where a duty goes in its section: the place that its law reaches first, then that
+    law's code, its category and its id."""
     category = info.duty.category or ""
     return (order.get(jurisdiction, len(order)), jurisdiction, category, info.duty.id)
 

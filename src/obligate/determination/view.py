@@ -97,26 +97,24 @@ class Views:
         conditional, suspended, upcoming = found.conditional, found.suspended, found.upcoming
         applied, displaced = self._displace(found.applied)
         date_text = DATE_MARK if marks else date.isoformat()
-        order = place.order
 
         def entry(
             candidate: Candidate, reading: Reading, kind: type[out.DutyOut], **extra: Any
         ) -> Entry:
             return self.explainer.entry(place, candidate, reading, date, date_text, kind, extra)
 
-        duties = sorted_entries([entry(c, r, out.DutyOut) for c, r in applied], order)
+        duties = sorted_entries([entry(c, r, out.DutyOut) for c, r in applied])
         conditional_entries = sorted_entries(
-            [entry(c, r, out.ConditionalOut, depends_on=d) for c, r, d in conditional], order
+            [entry(c, r, out.ConditionalOut, depends_on=d) for c, r, d in conditional]
         )
         suspended_entries = sorted_entries(
-            [entry(c, r, out.SuspendedOut, why=why) for c, r, why in suspended], order
+            [entry(c, r, out.SuspendedOut, why=why) for c, r, why in suspended]
         )
         upcoming_entries = sorted_entries(
             [
                 entry(c, r, out.UpcomingOut, changes=changes(c, date, horizon_end))
                 for c, r in upcoming
-            ],
-            order,
+            ]
         )
         return View(
             rulebase=self.rulebase,
@@ -137,6 +135,8 @@ class Views:
         self, applied: list[tuple[Candidate, Reading]]
     ) -> tuple[list[tuple[Candidate, Reading]], list[out.DisplacedOut]]:
         displaced_by = displacement([c.info for c, _r in applied])
+        if not displaced_by:
+            return applied, []
         kept = [(c, r) for c, r in applied if c.info.duty.id not in displaced_by]
         displaced = [
             out.DisplacedOut(
