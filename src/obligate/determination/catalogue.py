@@ -104,9 +104,12 @@ class Catalogue:
                 for d in ids
             }
         )
-        shared_dates = term_dates(library)
+        # A duty's dates are its own and those of every defined term (any term may be one
+        # it rests on); a class reads the union of its candidates' (classes.py).
+        self.term_dates = frozenset(term_dates(library))
+        self.own_dates = {d: frozenset(timeline_dates(i.timeline)) for d, i in self.duties.items()}
         self.dates: dict[str, set[dt.date]] = {
-            d: timeline_dates(info.timeline) | shared_dates for d, info in self.duties.items()
+            d: set(own | self.term_dates) for d, own in self.own_dates.items()
         }
 
     def _info(self, duty: m.Duty) -> DutyInfo:

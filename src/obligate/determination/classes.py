@@ -138,8 +138,10 @@ class Classes:
         if self.verify or not self.cache:
             for candidate in candidates:
                 candidate.explained()  # the reference: every candidate checked now
-        every = self.catalogue.dates
-        dates: set[dt.date] = set().union(*[every[c.info.duty.id] for c in candidates])
+        if not candidates:
+            return Class(candidates, ())
+        own = self.catalogue.own_dates
+        dates = self.catalogue.term_dates.union(*[own[c.info.duty.id] for c in candidates])
         return Class(candidates, tuple(sorted(dates)))
 
     def _candidates(
@@ -163,12 +165,23 @@ class Classes:
         chosen: dict[str, Candidate] = {}
         by_position = self.catalogue.by_position
         for position in fired:
-            for info in by_position.get(position, ()):
+            infos = by_position.get(position)
+            if infos is None:
+                continue  # a definition's rule
+            for info in infos:
                 duty_id = info.duty.id
-                if duty_id not in chosen:
+                if duty_id in chosen:
+                    continue
+                keys = info.hook_keys
+                if len(keys) == 1:  # most duties: nearest_hook, without the call
+                    if keys[0] not in rank:
+                        continue
+                    hook: m.Hook | None = info.hooks[0]
+                else:
                     hook = nearest_hook(info, rank)
-                    if hook is not None:
-                        chosen[duty_id] = Candidate(info, hook, True, explain)
+                    if hook is None:
+                        continue
+                chosen[duty_id] = Candidate(info, hook, True, explain)
         for duty_id in open_duties:
             if duty_id not in chosen:
                 info = self.duties[duty_id]
