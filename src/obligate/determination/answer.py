@@ -137,12 +137,13 @@ class _Explained:
         self.name = name
 
     def __get__(self, entry: DutyOut | None, owner: type | None = None) -> Any:
-        if entry is None:
-            raise AttributeError(self.name)
-        value = entry.__dict__[self.name]
+        if entry is None or self.name not in entry.__dict__:
+            raise AttributeError(self.name)  # as pydantic has it for a field never set
+        values = entry.__dict__
+        value = values[self.name]
         if type(value) is Pending:
             entry.explain_now()
-            value = entry.__dict__[self.name]
+            value = values[self.name]
         return value
 
     def __set__(self, entry: DutyOut, value: Any) -> None:
@@ -173,7 +174,7 @@ class DutyOut(_Answer):
     def explain_now(self) -> None:
         """Make the explanation, if it is still pending (see ``Pending``)."""
         values = self.__dict__
-        pending = values["because"]
+        pending = values.get("because")
         if type(pending) is Pending:
             values.update(pending.make())
 
