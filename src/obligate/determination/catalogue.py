@@ -9,8 +9,8 @@ import functools
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
 
+from obligate.determination import answer as out
 from obligate.determination.period import change_dates, term_dates, timeline_dates
 from obligate.engine.rules import (
     Engine,
@@ -53,7 +53,7 @@ class DutyInfo:
         return {}
 
     @functools.cached_property
-    def changes_memo(self) -> dict[tuple[int, int], Any]:
+    def changes_memo(self) -> dict[tuple[int, int], list[out.ChangeOut]]:
         """The changes an answer lists within a horizon, by the slots of its start and end
         among ``changes_on`` (sections.changes)."""
         return {}

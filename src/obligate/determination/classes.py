@@ -44,7 +44,8 @@ class Candidate:
         info: DutyInfo,
         hook: m.Hook | None,  # the hook that reached the query (None: unknown)
         fired: bool,  # the engine says it holds: its condition holds, its exception not
-        explain: Callable[[DutyInfo, m.Hook | None], tuple[Outcome, Outcome]],  # the class's
+        # the class's evaluation of a duty's condition and exception on its facts
+        explain: Callable[[DutyInfo, m.Hook | None], tuple[Outcome, Outcome]],
     ) -> None:
         self.info = info
         self.hook = hook

@@ -94,7 +94,7 @@ def changes(candidate: Candidate, start: dt.date, end: dt.date) -> list[out.Chan
     between the same two of the dates it changes on, so remembered per pair of slots."""
     info = candidate.info
     key = (bisect_right(info.changes_on, start), bisect_right(info.changes_on, end))
-    found: list[out.ChangeOut] | None = info.changes_memo.get(key)
+    found = info.changes_memo.get(key)
     if found is None:
         found = info.changes_memo[key] = [
             make(out.ChangeOut, {"date": d.isoformat(), "change": kind, "detail": text})
