@@ -4,7 +4,8 @@ and why. These models are the stable JSON contract of DESIGN.md (keys are never 
 from __future__ import annotations
 
 import json
-from typing import Any, Literal
+from collections.abc import Generator, Iterable, Mapping
+from typing import Any, Literal, Protocol, Self
 
 from pydantic import BaseModel, ConfigDict
 
@@ -95,6 +96,60 @@ class QuestionOut(_Answer):
     choices: list[str] = []  # the names it takes, for a list of types or features
 
 
+class Explains(Protocol):
+    """What makes an entry's explanation for one query (``entries.Entry``)."""
+
+    def explanation(self, age: int | None, date: str) -> dict[str, Any]: ...
+
+
+class Pending:
+    """A duty's explanation before it is made: what makes it, and for which query.
+
+    An entry's reasons, the terms it rests on, its standing and its open questions cost more
+    to make than the rest of an answer and are read far less often (batch and most API
+    callers read which duties apply): an answer's entries hold them as ``Pending`` until one
+    of them is read, and then all are made at once. Whatever reads an entry (its fields, its
+    JSON, a comparison, a copy, pickle, its repr) makes them first, so no caller can tell."""
+
+    __slots__ = ("source", "age", "date")
+
+    def __init__(self, source: Explains, age: int | None, date: str) -> None:
+        self.source = source
+        self.age = age  # the query's age and date, as the reasons show them
+        self.date = date
+
+    def make(self) -> dict[str, Any]:
+        return self.source.explanation(self.age, self.date)
+
+    def __copy__(self) -> Pending:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Pending:
+        return self  # it makes new values each time: a copy can share it
+
+
+class _Explained:
+    """A field of a duty's entry made when first read (see ``Pending``)."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, entry: DutyOut | None, owner: type | None = None) -> Any:
+        if entry is None or self.name not in entry.__dict__:
+            raise AttributeError(self.name)  # as pydantic has it for a field never set
+        values = entry.__dict__
+        value = values[self.name]
+        if type(value) is Pending:
+            entry.explain_now()
+            value = values[self.name]
+        return value
+
+    def __set__(self, entry: DutyOut, value: Any) -> None:
+        entry.__dict__[self.name] = value
+
+
 class DutyOut(_Answer):
     id: str
     modality: Literal["obligation", "prohibition", "permission"]
@@ -115,6 +170,48 @@ class DutyOut(_Answer):
     terms: list[TermOut] = []  # filled by terms.terms_for_duty
     standing: StandingOut | None = None  # status, latest court event and for whom, in words
     history: list[CourtEventOut] = []  # the law's whole court history, oldest first
+
+    def explain_now(self) -> None:
+        """Make the explanation, if it is still pending (see ``Pending``)."""
+        values = self.__dict__
+        pending = values.get("because")
+        if type(pending) is Pending:
+            values.update(pending.make())
+
+    def model_dump(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        self.explain_now()
+        return super().model_dump(*args, **kwargs)
+
+    def model_dump_json(self, *args: Any, **kwargs: Any) -> str:
+        self.explain_now()
+        return super().model_dump_json(*args, **kwargs)
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        self.explain_now()
+        return super().model_copy(update=update, deep=deep)
+
+    def __eq__(self, other: object) -> bool:
+        self.explain_now()
+        if isinstance(other, DutyOut):
+            other.explain_now()
+        return super().__eq__(other)
+
+    def __iter__(self) -> Generator[tuple[str, Any], None, None]:
+        self.explain_now()
+        yield from super().__iter__()
+
+    def __repr_args__(self) -> Generator[tuple[str | None, Any], None, None]:
+        self.explain_now()
+        yield from super().__repr_args__()
+
+    def __getstate__(self) -> dict[Any, Any]:
+        self.explain_now()
+        return super().__getstate__()
+
+
+def explain_all(entries: Iterable[DutyOut]) -> None:
+    for entry in entries:
+        entry.explain_now()
 
 
 class ConditionalOut(DutyOut):
@@ -196,6 +293,20 @@ class Determination(_Answer):
     displaced: list[DisplacedOut]
     conflicts: list[ConflictOut]
 
+    def explain_now(self) -> None:
+        """Make every entry's explanation that is still pending (see ``Pending``): what
+        pydantic writes out of an answer it reads without asking its entries."""
+        for section in (self.duties, self.conditional, self.suspended, self.upcoming):
+            explain_all(section)
+
+    def model_dump(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        self.explain_now()
+        return super().model_dump(*args, **kwargs)
+
+    def model_dump_json(self, *args: Any, **kwargs: Any) -> str:
+        self.explain_now()
+        return super().model_dump_json(*args, **kwargs)
+
     def to_dict(self) -> dict[str, Any]:
         data = self.model_dump(mode="json")
         data["parameters"] = {name: p.to_json() for name, p in self.parameters.items()}
@@ -226,5 +337,27 @@ class Explanation(_Answer):
     standing: StandingOut | None = None
     questions: list[QuestionOut] = []  # what to answer when the outcome is conditional
 
+    def model_dump(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        if self.duty is not None:
+            self.duty.explain_now()
+        return super().model_dump(*args, **kwargs)
+
+    def model_dump_json(self, *args: Any, **kwargs: Any) -> str:
+        if self.duty is not None:
+            self.duty.explain_now()
+        return super().model_dump_json(*args, **kwargs)
+
     def to_json(self) -> str:
         return json.dumps(self.model_dump(mode="json"), indent=2, ensure_ascii=False)
+
+
+# The fields of an entry made when first read (see ``Pending``), set on the classes once all
+# are defined: pydantic has collected their fields by then, and reads none of these.
+EXPLAINED: tuple[tuple[type[DutyOut], str], ...] = (
+    (DutyOut, "because"),
+    (DutyOut, "terms"),
+    (DutyOut, "standing"),
+    (ConditionalOut, "questions"),
+)
+for _kind, _name in EXPLAINED:
+    setattr(_kind, _name, _Explained(_name))

@@ -6,19 +6,18 @@ longest is forgotten (a new entry is what the next queries of a batch ask for). 
 below a place (periods, classes, firings, views, summaries) are plain dictionaries: their
 keys are slots among a few dates or age bands, so each stays small, and making a bounded
 cache for each new place, period and class cost more than a tenth of an unseen answer; they
-go with their place when the budget empties the places. Lookups and
-inserts go under one lock: evicting iterates the cache, which another thread's insert would
+go with their place when the budget empties the places. A bounded cache is a dictionary too
+(its entries in the order they came, the oldest first), so a lookup in any cache is one
+dictionary operation, atomic under the interpreter lock; inserts into a bounded cache go
+under one lock, since evicting reads the oldest key, which another thread's insert would
 otherwise change under it.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import MutableMapping
 from dataclasses import dataclass
 from typing import Any
-
-from cachetools import FIFOCache
 
 # Exact answers kept (a repeat costs a dictionary lookup; any other query of a class met
 # before costs little more, so few need keeping).
@@ -30,14 +29,22 @@ CLASS_CACHE_SIZE = 50_000
 # towards which duties apply (batch.py) costs a tenth of that.
 CACHE_BUDGET = 200_000
 
-Bounded = FIFOCache[Any, Any]
 # A level below a place: a dictionary, bounded by its few possible keys.
 Nested = dict[Any, Any]
-Cache = MutableMapping[Any, Any]
+
+
+class Bounded(dict[Any, Any]):
+    """A first-in first-out cache: a dictionary that forgets its oldest entry when full."""
+
+    __slots__ = ("size",)
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
 
 
 def bounded(size: int = CLASS_CACHE_SIZE) -> Bounded:
-    return FIFOCache(maxsize=size)
+    return Bounded(size)
 
 
 @dataclass
@@ -57,31 +64,24 @@ class Memory:
         self.classes = Tally()  # every level of the answer-class cache
         self.held = 0.0  # what the class cache holds (CACHE_BUDGET)
 
-    def find(self, cache: Cache, key: Any, tally: Tally | None = None) -> Any:
-        """The value kept for ``key``, or None; counted as a hit or a miss."""
-        if type(cache) is dict:
-            # A level below a place: one dictionary operation, atomic under the GIL
-            # (no value kept is None); the counts may miss a race, nothing else can.
-            value = cache.get(key)
-            if value is None:
-                (tally or self.classes).misses += 1
-            else:
-                (tally or self.classes).hits += 1
-            return value
-        # ``in`` before the lookup: a missing key would cost two exceptions in cachetools.
-        with self.lock:
-            if key not in cache:
-                (tally or self.classes).misses += 1
-                return None
+    def find(self, cache: Nested, key: Any, tally: Tally | None = None) -> Any:
+        """The value kept for ``key``, or None; counted as a hit or a miss (no value kept is
+        None; the counts may miss a race between threads, nothing else can)."""
+        value = cache.get(key)
+        if value is None:
+            (tally or self.classes).misses += 1
+        else:
             (tally or self.classes).hits += 1
-            return cache[key]
+        return value
 
-    def keep(self, cache: Cache, key: Any, value: Any) -> None:
-        """Remember a value, forgetting the oldest when the cache is full."""
-        if type(cache) is dict:
-            cache[key] = value  # atomic under the GIL; nothing to forget
+    def keep(self, cache: Nested, key: Any, value: Any) -> None:
+        """Remember a value, forgetting the oldest when a bounded cache is full."""
+        if type(cache) is not Bounded:
+            cache[key] = value  # a level below a place: nothing to forget
             return
         with self.lock:
+            if len(cache) >= cache.size and key not in cache:
+                del cache[next(iter(cache))]
             cache[key] = value
 
     def spend(self, held: float) -> bool:

@@ -5,10 +5,13 @@ condition, the rules durable-rules runs for them, and the indexes the steps look
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 
-from obligate.determination.period import term_dates, timeline_dates
+from obligate.determination import answer as out
+from obligate.determination.period import change_dates, term_dates, timeline_dates
 from obligate.engine.rules import (
     Engine,
     Normaliser,
@@ -18,7 +21,7 @@ from obligate.engine.rules import (
     conjoin,
     safe,
 )
-from obligate.graph.timeline import Timeline
+from obligate.graph.timeline import Reading, Timeline
 from obligate.language import model as m
 from obligate.language.compiler import Compiled
 
@@ -34,6 +37,35 @@ class DutyInfo:
     scope: str
     positions: tuple[int, ...]
     condition: m.Condition | None
+    changes_on: tuple[dt.date, ...]  # the dates ``timeline.changes`` can report, sorted
+
+    @functools.cached_property
+    def hook_keys(self) -> tuple[tuple[str, str], ...]:
+        """Each hook as (kind, jurisdiction), as a place ranks the hooks that reach it."""
+        return tuple((hook.kind, hook.jurisdiction) for hook in self.hooks)
+
+    @functools.cached_property
+    def _status_dates(self) -> tuple[dt.date, ...]:
+        return tuple(sorted(timeline_dates(self.timeline)))
+
+    @functools.cached_property
+    def _readings(self) -> dict[int, Reading]:
+        return {}
+
+    @functools.cached_property
+    def changes_memo(self) -> dict[tuple[int, int], list[out.ChangeOut]]:
+        """The changes an answer lists within a horizon, by the slots of its start and end
+        among ``changes_on`` (sections.changes)."""
+        return {}
+
+    def reading(self, date: dt.date) -> Reading:
+        """``timeline.reading(date)``, the same between two of the dates its standing can
+        change on, so remembered per slot among them."""
+        slot = bisect_right(self._status_dates, date)
+        found = self._readings.get(slot)
+        if found is None:
+            found = self._readings[slot] = self.timeline.reading(date)
+        return found
 
 
 class Catalogue:
@@ -56,10 +88,10 @@ class Catalogue:
         for info in self.duties.values():
             for hook in info.hooks:
                 self.by_hook[(hook.kind, hook.jurisdiction)].append(info.duty.id)
-        self.by_position: dict[int, list[str]] = defaultdict(list)
-        for duty_id, info in self.duties.items():
+        self.by_position: dict[int, list[DutyInfo]] = defaultdict(list)
+        for info in self.duties.values():
             for position in info.positions:
-                self.by_position[position].append(duty_id)
+                self.by_position[position].append(info)
         self.by_read: dict[Read, list[str]] = defaultdict(list)
         for duty_id, reads in self.reads.items():
             for read in reads:
@@ -72,9 +104,12 @@ class Catalogue:
                 for d in ids
             }
         )
-        shared_dates = term_dates(library)
+        # A duty's dates are its own and those of every defined term (any term may be one
+        # it rests on); a class reads the union of its candidates' (classes.py).
+        self.term_dates = frozenset(term_dates(library))
+        self.own_dates = {d: frozenset(timeline_dates(i.timeline)) for d, i in self.duties.items()}
         self.dates: dict[str, set[dt.date]] = {
-            d: timeline_dates(info.timeline) | shared_dates for d, info in self.duties.items()
+            d: set(own | self.term_dates) for d, own in self.own_dates.items()
         }
 
     def _info(self, duty: m.Duty) -> DutyInfo:
@@ -91,14 +126,16 @@ class Catalogue:
             )
             for leaf in leaves(condition)
         )
+        timeline = Timeline.of(duty, instrument)
         return DutyInfo(
             duty,
             instrument,
-            Timeline.of(duty, instrument),
+            timeline,
             hooks,
             "user" if reads_age else "service",
             (),
             condition,
+            change_dates(timeline),
         )
 
     def _plan(self) -> tuple[RulePlan, list[int]]:
@@ -125,6 +162,7 @@ class Catalogue:
                 info.scope,
                 tuple(sorted(set(positions))),
                 info.condition,
+                info.changes_on,
             )
         return plan, duty_rules
 

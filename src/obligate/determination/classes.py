@@ -37,16 +37,19 @@ class Candidate:
     section of the answer (not yet in effect, or ended, and no change within the horizon:
     about a third of those durable-rules fires, as dates are not in its rules) never is."""
 
-    __slots__ = ("info", "hook", "_outcomes", "_explain")
+    __slots__ = ("info", "hook", "fired", "_outcomes", "_explain")
 
     def __init__(
         self,
         info: DutyInfo,
         hook: m.Hook | None,  # the hook that reached the query (None: unknown)
-        explain: Callable[[], tuple[Outcome, Outcome]],
+        fired: bool,  # the engine says it holds: its condition holds, its exception not
+        # the class's evaluation of a duty's condition and exception on its facts
+        explain: Callable[[DutyInfo, m.Hook | None], tuple[Outcome, Outcome]],
     ) -> None:
         self.info = info
         self.hook = hook
+        self.fired = fired
         self._outcomes: tuple[Outcome, Outcome] | None = None
         self._explain = explain
 
@@ -54,7 +57,7 @@ class Candidate:
         outcomes = self._outcomes
         if outcomes is None:
             # Two threads may both explain it: they find the same, and either is kept.
-            outcomes = self._outcomes = self._explain()
+            outcomes = self._outcomes = self._explain(self.info, self.hook)
         return outcomes
 
     @property
@@ -125,45 +128,75 @@ class Classes:
             fired = self.engine.fire(flat)
         else:
             fired = self.engine.fire_uncached(flat)
+        explain = functools.partial(self._evaluate, facts, fired)
         if self.verify or not self.cache:
-            chosen = self._every_duty_in_reach(place, facts, fired)
+            candidates = [
+                Candidate(info, hook, not fired.isdisjoint(info.positions), explain)
+                for info, hook in self._every_duty_in_reach(place, facts, fired)
+            ]
         else:
-            chosen = self._duties_in_question(place, period, age is not None, fired)
-        candidates = [
-            Candidate(info, hook, functools.partial(self._evaluate, info, hook, facts, fired))
-            for info, hook in chosen
-        ]
+            candidates = self._candidates(place, period, age is not None, fired, explain)
         if self.verify or not self.cache:
             for candidate in candidates:
                 candidate.explained()  # the reference: every candidate checked now
-        dates: set[dt.date] = set()
-        for candidate in candidates:
-            dates.update(self.catalogue.dates[candidate.info.duty.id])
+        if not candidates:
+            return Class(candidates, ())
+        own = self.catalogue.own_dates
+        dates = self.catalogue.term_dates.union(*[own[c.info.duty.id] for c in candidates])
         return Class(candidates, tuple(sorted(dates)))
 
-    def _duties_in_question(
-        self, place: Place, period: Period, age_known: bool, fired: frozenset[int]
-    ) -> list[tuple[DutyInfo, m.Hook | None]]:
+    def _candidates(
+        self,
+        place: Place,
+        period: Period,
+        age_known: bool,
+        fired: frozenset[int],
+        explain: Callable[[DutyInfo, m.Hook | None], tuple[Outcome, Outcome]],
+    ) -> list[Candidate]:
         """The duties the engine fired, those whose condition reads a fact the query left
         out, and (where the query does not say where the service is established) those
         bound to where a service is established: each with the nearest hook that reaches
-        the query. Every other duty in reach does not apply, whatever the date."""
+        the query (in no particular order: what the answer shows is ordered, or does not
+        depend on it). Every other duty in reach does not apply, whatever the date."""
         open_duties = period.open_duties.get(age_known)
         if open_duties is None:
             open_duties = self._open_duties(place, period, age_known)
             period.open_duties[age_known] = open_duties
-        ids = set(open_duties)
+        rank = place.hook_rank
+        chosen: dict[str, Candidate] = {}
+        by_position = self.catalogue.by_position
         for position in fired:
-            ids.update(self.catalogue.by_position.get(position, ()))
-        chosen: dict[str, m.Hook | None] = {}
-        for duty_id in ids:
-            hook = nearest_hook(self.duties[duty_id], place.hook_rank)
-            if hook is not None:
-                chosen[duty_id] = hook
+            infos = by_position.get(position)
+            if infos is None:
+                continue  # a definition's rule
+            for info in infos:
+                duty_id = info.duty.id
+                if duty_id in chosen:
+                    continue
+                keys = info.hook_keys
+                if len(keys) == 1:  # most duties: nearest_hook, without the call
+                    if keys[0] not in rank:
+                        continue
+                    hook: m.Hook | None = info.hooks[0]
+                else:
+                    hook = nearest_hook(info, rank)
+                    if hook is None:
+                        continue
+                chosen[duty_id] = Candidate(info, hook, True, explain)
+        for duty_id in open_duties:
+            if duty_id not in chosen:
+                info = self.duties[duty_id]
+                hook = nearest_hook(info, rank)
+                if hook is not None:
+                    fires = not fired.isdisjoint(info.positions)
+                    chosen[duty_id] = Candidate(info, hook, fires, explain)
         if place.established_reach is None:
             for duty_id in self.catalogue.established_duties:
-                chosen.setdefault(duty_id, None)
-        return [(self.duties[d], chosen[d]) for d in sorted(chosen)]
+                if duty_id not in chosen:
+                    info = self.duties[duty_id]
+                    fires = not fired.isdisjoint(info.positions)
+                    chosen[duty_id] = Candidate(info, None, fires, explain)
+        return list(chosen.values())
 
     def _open_duties(self, place: Place, period: Period, age_known: bool) -> frozenset[str]:
         """The duties in reach whose condition reads a fact the query does not give."""
@@ -215,7 +248,7 @@ class Classes:
         )
 
     def _evaluate(
-        self, info: DutyInfo, hook: m.Hook | None, facts: Facts, fired: frozenset[int]
+        self, facts: Facts, fired: frozenset[int], info: DutyInfo, hook: m.Hook | None
     ) -> tuple[Outcome, Outcome]:
         when = self.evaluator.evaluate(info.duty.when, facts)
         unless = self.evaluator.evaluate(info.duty.unless, facts) if info.duty.unless else NEVER
@@ -245,17 +278,31 @@ def known(
 
 
 def nearest_hook(info: DutyInfo, rank: Mapping[tuple[str, str], int]) -> m.Hook | None:
+    keys = info.hook_keys
+    if len(keys) == 1:
+        return info.hooks[0] if keys[0] in rank else None
     best: m.Hook | None = None
     best_rank = len(rank)
-    for hook in info.hooks:
-        position = rank.get((hook.kind, hook.jurisdiction))
+    for hook, key in zip(info.hooks, keys, strict=True):
+        position = rank.get(key)
         if position is not None and position < best_rank:
             best, best_rank = hook, position
     return best
 
 
+def may_hold(candidate: Candidate) -> bool:
+    """Whether the duty's condition may hold and its exception may not (a duty the engine
+    fired holds: the evaluator, which explains it, agrees, or the answer fails)."""
+    if candidate.fired:
+        return True
+    return candidate.when.value is not False and candidate.unless.value is not True
+
+
 def open_facts(candidate: Candidate) -> list[str] | None:
-    """None when the duty cannot apply; otherwise the facts it still depends on."""
+    """None when the duty cannot apply; otherwise the facts it still depends on (none for a
+    duty the engine fired: it holds on the facts the query gives)."""
+    if candidate.fired:
+        return []
     if candidate.when.value is False or candidate.unless.value is True:
         return None
     found = set(candidate.when.unknown) if candidate.when.value is None else set()

@@ -18,7 +18,10 @@ the same reasons. So an answer is built in four steps, each remembered:
             horizon: the answer itself, with marks where the query's age and date go
             (view.py, sections.py)
 
-and a query of a class seen before only fills the marks in (``View.render``). Batch needs
+and a query of a class seen before only fills the marks in (``View.render``). An answer's
+entries are assembled from each duty's fixed fields, and their explanations (reasons, terms,
+standing, open questions) are made only when first read (``answer.Pending``, entries.py): a
+duty the engine fired is not even evaluated until then. Batch needs
 only the ids in each section: ``summary`` stops at the class and the date's sections
 (sections.py) and renders nothing. Without the cache (``cache=False``) the same steps
 run from scratch with the real age and date written in, and every duty in reach is offered
@@ -208,7 +211,9 @@ class Determiner:
         klass = self.classes.build(place, period, query.user.age, marks=False)
         end = horizon_end(query.date, horizon_days)
         view = self.views.build(place, period, klass, query.date, end, marks=False)
-        return view.render(query.to_json(), None, "")
+        answer = view.render(query.to_json(), None, "")
+        answer.explain_now()  # the reference: every entry explained now
+        return answer
 
     # ------------------------------------------------------------ explain
 

@@ -47,6 +47,18 @@ class Maker:
         object.__setattr__(model, "__pydantic_private__", None)
         return model
 
+    def adopt(self, complete: dict[str, Any]) -> Any:
+        """A model whose values are ``complete`` itself (every field, in order, none left
+        to its default), taken over rather than copied: the caller hands over a fresh dict."""
+        if not self.plain:
+            return self.kind.model_construct(set(complete), **complete)
+        model = self.kind.__new__(self.kind)
+        object.__setattr__(model, "__dict__", complete)
+        object.__setattr__(model, "__pydantic_fields_set__", set(complete))
+        object.__setattr__(model, "__pydantic_extra__", None)
+        object.__setattr__(model, "__pydantic_private__", None)
+        return model
+
 
 _makers: dict[type[BaseModel], Maker] = {}
 _UNSET = object()

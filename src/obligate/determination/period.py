@@ -17,6 +17,7 @@ from obligate.determination.making import make
 from obligate.engine.rules import Engine, safe
 from obligate.graph.jurisdictions import JurisdictionGraph, ParameterSetting
 from obligate.graph.timeline import Reading, Timeline, protects
+from obligate.language import model as m
 from obligate.language.resolve import Library
 
 if TYPE_CHECKING:
@@ -136,6 +137,23 @@ def timeline_dates(timeline: Timeline) -> set[dt.date]:
     if timeline.base is not None and timeline.base.since is not None:
         found.add(timeline.base.since)
     return found
+
+
+def change_dates(timeline: Timeline) -> tuple[dt.date, ...]:
+    """The dates ``Timeline.changes`` can report, sorted: a duty changes within a horizon
+    when one of them falls in it (``changes_within``)."""
+    found = {event.date for event in timeline.events}
+    found.update(d for d in (timeline.effective, timeline.until) if d is not None)
+    base = timeline.base
+    if base is not None and base.kind is m.StatusKind.REPEALED and base.since is not None:
+        found.add(base.since)
+    return tuple(sorted(found))
+
+
+def changes_within(dates: tuple[dt.date, ...], start: dt.date, end: dt.date) -> bool:
+    """Whether one of ``dates`` (sorted) falls in ``(start, end]``."""
+    after = bisect_right(dates, start)
+    return after < len(dates) and dates[after] <= end
 
 
 @functools.lru_cache(maxsize=64)

@@ -4,21 +4,22 @@ suspended or upcoming, which a more specific duty displaces, and which conflict.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+import operator
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from obligate.determination import answer as out
 from obligate.determination.catalogue import DutyInfo
-from obligate.determination.classes import Candidate, Class, open_facts
+from obligate.determination.classes import Candidate, Class, may_hold, open_facts
 from obligate.determination.making import make
-from obligate.determination.period import standing, suspension
+from obligate.determination.period import changes_within, standing, suspension
 from obligate.determination.place import Place
 from obligate.graph.timeline import Reading
 
 if TYPE_CHECKING:
-    from obligate.determination.view import Entry
+    from obligate.determination.entries import Entry
 
 
 # What batch asks of a class on a date: applied ids, their categories, conditional ids,
@@ -41,12 +42,16 @@ def sections(place: Place, klass: Class, date: dt.date, horizon_end: dt.date | N
     associations = place.service.get("associations")
     for candidate in klass.candidates:
         info = candidate.info
-        reading = info.timeline.reading(date)
+        reading = info.reading(date)
+        changing = horizon_end is not None and changes_within(info.changes_on, date, horizon_end)
+        if candidate.fired and reading.status == "in_force" and not changing:
+            # Most duties in question: the engine says they hold, and they bind that day.
+            found.applied.append((candidate, reading))
+            continue
         state = standing(reading, associations)
-        changing = horizon_end is not None and bool(info.timeline.changes(date, horizon_end))
         if state == "closed" and not changing:
             continue  # in no section, whatever its condition: left unexplained
-        if changing and candidate.when.value is not False and candidate.unless.value is not True:
+        if changing and may_hold(candidate):
             found.upcoming.append((candidate, reading))
         facts_open = open_facts(candidate)
         if facts_open is None:
@@ -68,53 +73,70 @@ def sections(place: Place, klass: Class, date: dt.date, horizon_end: dt.date | N
 
 
 def displacement(applied: list[DutyInfo]) -> dict[str, str]:
-    """Each applied duty that a more specific applied duty overrides, and by which."""
+    """Each applied duty that a more specific applied duty overrides, and by which (of
+    several, the first by id: the same whatever the order of ``applied``)."""
+    overriding = [info for info in applied if info.duty.overrides]
+    if not overriding:
+        return {}
     ids = {info.duty.id for info in applied}
     displaced_by: dict[str, str] = {}
-    for info in applied:
+    for info in overriding:
         for target, _span in info.duty.overrides:
             if target in ids:
-                displaced_by.setdefault(target, info.duty.id)
+                by = displaced_by.get(target)
+                if by is None or info.duty.id < by:
+                    displaced_by[target] = info.duty.id
     return displaced_by
 
 
 def changes(candidate: Candidate, start: dt.date, end: dt.date) -> list[out.ChangeOut]:
-    return [
-        make(out.ChangeOut, {"date": d.isoformat(), "change": kind, "detail": text})
-        for d, kind, text in candidate.info.timeline.changes(start, end)
-    ]
+    """The changes of a duty in ``(start, end]``: the same for every start and every end
+    between the same two of the dates it changes on, so remembered per pair of slots."""
+    info = candidate.info
+    key = (bisect_right(info.changes_on, start), bisect_right(info.changes_on, end))
+    found = info.changes_memo.get(key)
+    if found is None:
+        found = info.changes_memo[key] = [
+            make(out.ChangeOut, {"date": d.isoformat(), "change": kind, "detail": text})
+            for d, kind, text in info.timeline.changes(start, end)
+        ]
+    return found
 
 
 def conflicts(duties: Iterable[Entry]) -> list[out.ConflictOut]:
     """A permission and a prohibition of the same category that both apply."""
-    by_category: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    permits: dict[str, list[str]] = {}
+    prohibits: dict[str, list[str]] = {}
     for duty in duties:
-        by_category[duty.fields["category"]][duty.fields["modality"]].append(duty.fields["id"])
-    found = []
-    for category, modalities in sorted(by_category.items()):
-        if modalities.get("permission") and modalities.get("prohibition"):
-            ids = sorted(modalities["permission"] + modalities["prohibition"])
-            found.append(
-                out.ConflictOut(
-                    category=category, duties=ids, detail="one law permits what another prohibits"
-                )
-            )
-    return found
+        fields = duty.fields
+        modality = fields["modality"]
+        if modality == "permission":
+            permits.setdefault(fields["category"], []).append(fields["id"])
+        elif modality == "prohibition":
+            prohibits.setdefault(fields["category"], []).append(fields["id"])
+    return [
+        out.ConflictOut(
+            category=category,
+            duties=sorted(permits[category] + prohibits[category]),
+            detail="one law permits what another prohibits",
+        )
+        for category in sorted(permits.keys() & prohibits.keys())
+    ]
 
 
-def sorted_entries(entries: list[Entry], order: dict[str, int]) -> tuple[Entry, ...]:
-    def key(entry: Entry) -> tuple[int, str, str, str]:
-        fields = entry.fields
-        jurisdiction = fields["jurisdiction"]
-        return (order.get(jurisdiction, len(order)), jurisdiction, fields["category"], fields["id"])
+def sorted_entries(entries: list[Entry]) -> tuple[Entry, ...]:
+    """Entries in the answer's order (each entry's ``order``: see ``order_key``)."""
+    return tuple(sorted(entries, key=_ORDER))
 
-    return tuple(sorted(entries, key=key))
+
+_ORDER = operator.attrgetter("order")
 
 
 def order_key(
     jurisdiction: str, info: DutyInfo, order: dict[str, int]
 ) -> tuple[int, str, str, str]:
-    """Where a duty goes in its section: the same order as ``sorted_entries``."""
+    """Where a duty goes in its section: the place that its law reaches first, then that
+    law's code, its category and its id."""
     category = info.duty.category or ""
     return (order.get(jurisdiction, len(order)), jurisdiction, category, info.duty.id)
 

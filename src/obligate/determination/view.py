@@ -1,22 +1,20 @@
 """The view step: the answer for one class on one date and horizon, with the query's age
-and date left as marks (``View.render`` writes them in), each duty's entry explained: how
-the law reaches the query, the conditions that hold, and the duty's standing."""
+and date left as marks (``View.render`` writes them in when an entry's explanation is made:
+how the law reaches the query, the conditions that hold, and the duty's standing)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from obligate.determination import answer as out
-from obligate.determination.catalogue import DutyInfo
-from obligate.determination.classes import AGE_MARK, DATE_MARK, Candidate, Class
-from obligate.determination.making import Maker, make, maker
-from obligate.determination.period import Period, iso
+from obligate.determination.classes import DATE_MARK, Candidate, Class
+from obligate.determination.entries import Entry, Explainer, citation
+from obligate.determination.making import maker
+from obligate.determination.period import Period
 from obligate.determination.place import Place
-from obligate.determination.questions import questions
 from obligate.determination.sections import (
     changes,
     conflicts,
@@ -24,33 +22,9 @@ from obligate.determination.sections import (
     sections,
     sorted_entries,
 )
-from obligate.determination.standing import history, standing_out
 from obligate.determination.terms import TermIndex
-from obligate.engine.evaluate import number_text
 from obligate.graph.jurisdictions import JurisdictionGraph
 from obligate.graph.timeline import Reading
-from obligate.language import model as m
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One duty of an answer: ready, or a template whose reasons carry marks."""
-
-    fields: dict[str, Any]  # every field in order, ``because`` with its marks
-    given: frozenset[str]
-    because: tuple[str, ...]
-    marked: tuple[int, ...]  # positions in ``because`` that hold a mark
-    maker: Maker
-    ready: out.DutyOut | None
-
-    def render(self, age: str, date: str) -> out.DutyOut:
-        if self.ready is not None:
-            return self.ready
-        because = list(self.because)
-        for index in self.marked:
-            because[index] = because[index].replace(AGE_MARK, age).replace(DATE_MARK, date)
-        made: out.DutyOut = self.maker.build(self.fields, self.given, because=because)
-        return made
 
 
 @dataclass(frozen=True)
@@ -66,31 +40,33 @@ class View:
     upcoming: tuple[Entry, ...]
     displaced: list[out.DisplacedOut]
     conflicts: list[out.ConflictOut]
-    marked: bool = False  # some entry's reasons carry the query's age or date
 
     def render(self, query: dict[str, Any], age: int | None, date: str) -> out.Determination:
-        """The answer for one query of the class: its age and date written in."""
-        age_text = "" if age is None or not self.marked else number_text(age)
-        return make(
-            out.Determination,
-            {
+        """The answer for one query of the class: its age and date written in (when its
+        entries' explanations are made)."""
+        answer: out.Determination = _DETERMINATION.adopt(
+            {  # every field, in the model's order
                 "query": query,
                 "rulebase": self.rulebase,
                 "jurisdictions": self.jurisdictions,
                 "parameters": self.parameters,
-                "duties": [e.render(age_text, date) for e in self.duties],
-                "conditional": [e.render(age_text, date) for e in self.conditional],
-                "suspended": [e.render(age_text, date) for e in self.suspended],
-                "upcoming": [e.render(age_text, date) for e in self.upcoming],
+                "duties": [e.render(age, date) for e in self.duties],
+                "conditional": [e.render(age, date) for e in self.conditional],
+                "suspended": [e.render(age, date) for e in self.suspended],
+                "upcoming": [e.render(age, date) for e in self.upcoming],
                 "displaced": self.displaced,
                 "conflicts": self.conflicts,
-            },
+            }
         )
+        return answer
+
+
+_DETERMINATION = maker(out.Determination)
 
 
 class Views:
-    """Builds views, remembering what is the same in every answer (a duty's fixed fields,
-    the path from a place to a jurisdiction, the line saying how the law reaches)."""
+    """Builds views: sorts a class's candidates into the sections of the answer on a date,
+    and assembles their entries (entries.py)."""
 
     def __init__(
         self,
@@ -99,15 +75,8 @@ class Views:
         rulebase: out.RulebaseOut,
         dates: Mapping[str, tuple[dt.date, ...]],
     ) -> None:
-        self.graph = graph
-        self.terms = terms
         self.rulebase = rulebase
-        self.dates = dates  # duty id -> every date its standing or its terms change on
-        # (duty id, jurisdiction, slot among the duty's dates) -> its defined terms
-        self._terms: dict[tuple[str, str, int], list[out.TermOut]] = {}
-        self._paths: dict[tuple[str, str], list[str]] = {}
-        self._hook_lines: dict[tuple[str, str, str], str] = {}
-        self._statics: dict[str, dict[str, Any]] = {}
+        self.explainer = Explainer(graph, terms, dates)
 
     def build(
         self,
@@ -128,38 +97,25 @@ class Views:
         conditional, suspended, upcoming = found.conditional, found.suspended, found.upcoming
         applied, displaced = self._displace(found.applied)
         date_text = DATE_MARK if marks else date.isoformat()
-        order = place.order
-        associations = place.service.get("associations")
 
         def entry(
             candidate: Candidate, reading: Reading, kind: type[out.DutyOut], **extra: Any
         ) -> Entry:
-            hook = candidate.hook or candidate.info.hooks[0]
-            # The defined terms the duty rests on, as the reaching law defines them that day
-            # (term dates are among the duty's dates, so the whole slot reads the same terms).
-            extra["terms"] = self._duty_terms(candidate.info.duty, hook.jurisdiction, date)
-            timeline = candidate.info.timeline
-            extra["standing"] = standing_out(timeline, reading, date, associations)
-            extra["history"] = history(timeline)
-            if "depends_on" in extra:
-                extra["questions"] = questions(self.terms.library, extra["depends_on"])
-            return self._entry(place, candidate, reading, date_text, kind, extra)
+            return self.explainer.entry(place, candidate, reading, date, date_text, kind, extra)
 
-        duties = sorted_entries([entry(c, r, out.DutyOut) for c, r in applied], order)
+        duties = sorted_entries([entry(c, r, out.DutyOut) for c, r in applied])
         conditional_entries = sorted_entries(
-            [entry(c, r, out.ConditionalOut, depends_on=d) for c, r, d in conditional], order
+            [entry(c, r, out.ConditionalOut, depends_on=d) for c, r, d in conditional]
         )
         suspended_entries = sorted_entries(
-            [entry(c, r, out.SuspendedOut, why=why) for c, r, why in suspended], order
+            [entry(c, r, out.SuspendedOut, why=why) for c, r, why in suspended]
         )
         upcoming_entries = sorted_entries(
             [
                 entry(c, r, out.UpcomingOut, changes=changes(c, date, horizon_end))
                 for c, r in upcoming
-            ],
-            order,
+            ]
         )
-        every = (duties, conditional_entries, suspended_entries, upcoming_entries)
         return View(
             rulebase=self.rulebase,
             jurisdictions=list(place.reach),
@@ -170,26 +126,17 @@ class Views:
             upcoming=upcoming_entries,
             displaced=sorted(displaced, key=lambda d: d.id),
             conflicts=conflicts(duties),
-            marked=any(e.marked for section in every for e in section),
         )
 
     def forget(self) -> None:
-        self._terms = {}
-
-    def _duty_terms(self, duty: m.Duty, jurisdiction: str, date: dt.date) -> list[out.TermOut]:
-        """The terms a duty rests on: the same between two of the duty's dates (which hold
-        every date a definition enters or leaves force), so remembered per slot, not per
-        day as the term index does (every unseen query on a new day missed it)."""
-        key = (duty.id, jurisdiction, bisect_right(self.dates[duty.id], date))
-        found = self._terms.get(key)
-        if found is None:
-            found = self._terms[key] = self.terms.for_duty(duty, jurisdiction, date)
-        return list(found)
+        self.explainer.forget()
 
     def _displace(
         self, applied: list[tuple[Candidate, Reading]]
     ) -> tuple[list[tuple[Candidate, Reading]], list[out.DisplacedOut]]:
         displaced_by = displacement([c.info for c, _r in applied])
+        if not displaced_by:
+            return applied, []
         kept = [(c, r) for c, r in applied if c.info.duty.id not in displaced_by]
         displaced = [
             out.DisplacedOut(
@@ -202,142 +149,6 @@ class Views:
             if c.info.duty.id in displaced_by
         ]
         return kept, displaced
-
-    def _entry(
-        self,
-        place: Place,
-        candidate: Candidate,
-        reading: Reading,
-        date_text: str,
-        kind: type[out.DutyOut],
-        extra: dict[str, Any],
-    ) -> Entry:
-        info = candidate.info
-        hook = candidate.hook
-        via = self._via(hook, place)
-        fields = {
-            **self._static_fields(info),
-            "jurisdiction": hook.jurisdiction if hook else info.hooks[0].jurisdiction,
-            "via": via,
-            "status": reading.status,
-            **extra,
-        }
-        because = tuple(self._because(place, candidate, reading, via, date_text))
-        fields["because"] = list(because)
-        built = maker(kind)
-        complete = built.complete(fields)
-        given = frozenset(fields)
-        marked = tuple(i for i, text in enumerate(because) if "\x00" in text)
-        ready = None if marked else built.build(complete, given)
-        return Entry(complete, given, because, marked, built, ready)
-
-    def _static_fields(self, info: DutyInfo) -> dict[str, Any]:
-        """The fields of a duty's entry that are the same in every answer."""
-        fields = self._statics.get(info.duty.id)
-        if fields is not None:
-            return fields
-        duty = info.duty
-        deadline = duty.deadline
-        fields = {
-            "id": duty.id,
-            "modality": duty.modality.value,
-            "title": duty.title,
-            "category": duty.category or "",
-            "citation": citation(info),
-            "effective": iso(info.timeline.effective),
-            "until": iso(info.timeline.until),
-            "deadline": make(
-                out.DeadlineOut,
-                {
-                    "amount": deadline.amount,
-                    "unit": deadline.unit.value if deadline.unit else None,
-                    "hours": round(deadline.hours, 3) if deadline.hours is not None else None,
-                    "text": deadline.text,
-                    "description": deadline.description,
-                    "kind": deadline.kind.value,
-                },
-            )
-            if deadline
-            else None,
-            "scope": info.scope,
-            "source": duty.span.location,
-            "overrides": [t for t, _ in duty.overrides],
-            "note": duty.note,
-        }
-        self._statics[info.duty.id] = fields
-        return fields
-
-    def _via(self, hook: m.Hook | None, place: Place) -> list[str]:
-        if hook is None:
-            return []
-        start = place.location if hook.kind == "users_in" else place.established_in
-        if not start:
-            return []
-        key = (start, hook.jurisdiction)
-        path = self._paths.get(key)
-        if path is None:
-            path = self.graph.path(start, hook.jurisdiction)
-            self._paths[key] = path
-        return path
-
-    def _because(
-        self,
-        place: Place,
-        candidate: Candidate,
-        reading: Reading,
-        via: list[str],
-        date_text: str,
-    ) -> list[str]:
-        reasons: list[str] = []
-        hook = candidate.hook
-        if hook is not None:
-            reasons.append(self._hook_line(hook, place, via))
-        reasons.extend(candidate.when.held)
-        if candidate.info.duty.unless is not None and candidate.unless.value is False:
-            reasons.append("the exception does not apply: " + "; ".join(candidate.unless.failed))
-        if reading.status == "in_force":
-            start = candidate.info.timeline.effective
-            reasons.append(f"in force on {date_text}" + (f" (since {start})" if start else ""))
-        return reasons
-
-    def _hook_line(self, hook: m.Hook, place: Place, via: list[str]) -> str:
-        start = place.location if hook.kind == "users_in" else place.established_in or ""
-        key = (hook.kind, start, hook.jurisdiction)
-        line = self._hook_lines.get(key)
-        if line is None:
-            chain = self._chain(via)
-            if hook.kind == "users_in":
-                line = (
-                    f"the user is located in {start}, which the law of "
-                    f"{hook.jurisdiction} reaches{chain}"
-                )
-            else:
-                line = f"the service is established in {start}, within {hook.jurisdiction}{chain}"
-            self._hook_lines[key] = line
-        return line
-
-    def _chain(self, via: list[str]) -> str:
-        if len(via) < 2:
-            return ""
-        steps = [
-            f"{a} {self.graph.edge_kind(a, b)} {b}" for a, b in zip(via, via[1:], strict=False)
-        ]
-        return " (" + ", ".join(steps) + ")"
-
-
-def citation(info: DutyInfo) -> out.CitationOut:
-    cites = info.duty.cites
-    instrument = info.instrument
-    assert cites is not None
-    return make(
-        out.CitationOut,
-        {
-            "instrument": cites.instrument,
-            "instrument_title": instrument.title if instrument else cites.instrument,
-            "provision": cites.provision,
-            "url": cites.url or (instrument.url if instrument else None),
-        },
-    )
 
 
 def echo(service: dict[str, Any], age: int | None, location: str, date: str) -> dict[str, Any]:

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from obligate.determination import answer as out
 from obligate.determination.catalogue import DutyInfo
+from obligate.determination.entries import citation
 from obligate.determination.query import Query
 from obligate.determination.standing import standing_out
-from obligate.determination.view import citation
 from obligate.engine.evaluate import Facts
 from obligate.engine.wording import Wording
 
