@@ -69,8 +69,25 @@ class Span(tuple[str, int, int, int, int]):
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
         from pydantic_core import core_schema
 
-        return core_schema.is_instance_schema(
-            cls, serialization=core_schema.plain_serializer_function_ser_schema(Span.as_dict)
+        def field(kind: Any, required: bool = True) -> Any:
+            return core_schema.typed_dict_field(kind, required=required)
+
+        # a Span as it is, or from its dumped form (a dict), as the dataclass it replaced took
+        from_dict = core_schema.no_info_after_validator_function(
+            lambda fields: cls(**fields),
+            core_schema.typed_dict_schema(
+                {
+                    "file": field(core_schema.str_schema()),
+                    "line": field(core_schema.int_schema()),
+                    "col": field(core_schema.int_schema()),
+                    "end_line": field(core_schema.int_schema(), required=False),
+                    "end_col": field(core_schema.int_schema(), required=False),
+                }
+            ),
+        )
+        return core_schema.union_schema(
+            [core_schema.is_instance_schema(cls), from_dict],
+            serialization=core_schema.plain_serializer_function_ser_schema(Span.as_dict),
         )
 
 
