@@ -150,7 +150,23 @@ class _Explained:
         entry.__dict__[self.name] = value
 
 
-class DutyOut(_Answer):
+class _WrittenExplained(_Answer):
+    """An answer part that may hold explanations still pending (see ``Pending``): they are
+    made before pydantic writes it out, since pydantic reads fields without asking."""
+
+    def explain_now(self) -> None:
+        raise NotImplementedError
+
+    def model_dump(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        self.explain_now()
+        return super().model_dump(*args, **kwargs)
+
+    def model_dump_json(self, *args: Any, **kwargs: Any) -> str:
+        self.explain_now()
+        return super().model_dump_json(*args, **kwargs)
+
+
+class DutyOut(_WrittenExplained):
     id: str
     modality: Literal["obligation", "prohibition", "permission"]
     title: str
@@ -177,14 +193,6 @@ class DutyOut(_Answer):
         pending = values.get("because")
         if type(pending) is Pending:
             values.update(pending.make())
-
-    def model_dump(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        self.explain_now()
-        return super().model_dump(*args, **kwargs)
-
-    def model_dump_json(self, *args: Any, **kwargs: Any) -> str:
-        self.explain_now()
-        return super().model_dump_json(*args, **kwargs)
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
         self.explain_now()
@@ -281,7 +289,7 @@ class RulebaseOut(_Answer):
     libraries: list[LibraryOut] = []
 
 
-class Determination(_Answer):
+class Determination(_WrittenExplained):
     query: dict[str, Any]
     rulebase: RulebaseOut
     jurisdictions: list[str]
@@ -299,14 +307,6 @@ class Determination(_Answer):
         for section in (self.duties, self.conditional, self.suspended, self.upcoming):
             explain_all(section)
 
-    def model_dump(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        self.explain_now()
-        return super().model_dump(*args, **kwargs)
-
-    def model_dump_json(self, *args: Any, **kwargs: Any) -> str:
-        self.explain_now()
-        return super().model_dump_json(*args, **kwargs)
-
     def to_dict(self) -> dict[str, Any]:
         data = self.model_dump(mode="json")
         data["parameters"] = {name: p.to_json() for name, p in self.parameters.items()}
@@ -321,7 +321,7 @@ class Determination(_Answer):
         return [d.id for d in self.duties]
 
 
-class Explanation(_Answer):
+class Explanation(_WrittenExplained):
     """Why a duty applies to a query, or why it does not."""
 
     id: str
@@ -337,15 +337,9 @@ class Explanation(_Answer):
     standing: StandingOut | None = None
     questions: list[QuestionOut] = []  # what to answer when the outcome is conditional
 
-    def model_dump(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    def explain_now(self) -> None:
         if self.duty is not None:
             self.duty.explain_now()
-        return super().model_dump(*args, **kwargs)
-
-    def model_dump_json(self, *args: Any, **kwargs: Any) -> str:
-        if self.duty is not None:
-            self.duty.explain_now()
-        return super().model_dump_json(*args, **kwargs)
 
     def to_json(self) -> str:
         return json.dumps(self.model_dump(mode="json"), indent=2, ensure_ascii=False)

@@ -126,18 +126,8 @@ def table(answer: Determination, width: int = 140) -> str:
 
 
 def _rich_table(lines: list[str], sections: list[Section], width: int) -> str:
-    from rich.console import Console
-
     buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        width=width,
-        force_terminal=False,
-        color_system=None,
-        markup=False,
-        highlight=False,
-        emoji=False,
-    )
+    console = plain_table.plain_console(buffer, width)
     for line in lines:
         console.print(line)
     drawn = [plain_table.rich_table(*section, width) for section in sections]

@@ -25,6 +25,10 @@ import io
 import re
 from collections.abc import Callable, Sequence
 from math import ceil
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 Length = Callable[[str], int]  # cells a text takes: len here, rich's cell_len for the rest
 LINK_WIDTH = 20
@@ -355,7 +359,6 @@ def rich_table(
     (wide, combining): the same decisions, each column's width measured in cells; with
     ``show_lines``, a rule between the rows."""
     from rich.cells import cell_len
-    from rich.console import Console
     from rich.table import Table
 
     columns = [[name, *(row[index] for row in rows)] for index, name in enumerate(header)]
@@ -363,17 +366,7 @@ def rich_table(
     if widths is None:
         return records(title, header, rows, width, wrap=rich_lines, length=cell_len)
     buffer = io.StringIO()
-    # plain text: no markup, no highlighting (it only adds styles, which are not printed
-    # without a colour system), no emoji codes
-    console = Console(
-        file=buffer,
-        width=width,
-        force_terminal=False,
-        color_system=None,
-        markup=False,
-        highlight=False,
-        emoji=False,
-    )
+    console = plain_console(buffer, width)
     grid = Table(title=title, title_justify="left", show_lines=show_lines)
     for name, padded in zip(header, widths, strict=True):
         # a word longer than its column (a URL) is folded onto the next line, not cut short
@@ -382,6 +375,22 @@ def rich_table(
         grid.add_row(*row)
     console.print(grid)
     return buffer.getvalue()
+
+
+def plain_console(file: io.StringIO, width: int) -> Console:
+    """A rich console writing plain text to ``file``: no markup, no highlighting (it only
+    adds styles, which are not printed without a colour system), no emoji codes."""
+    from rich.console import Console
+
+    return Console(
+        file=file,
+        width=width,
+        force_terminal=False,
+        color_system=None,
+        markup=False,
+        highlight=False,
+        emoji=False,
+    )
 
 
 def paragraph(text: str, width: int) -> str:
