@@ -9,9 +9,11 @@ import functools
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from obligate.determination import answer as out
-from obligate.determination.period import change_dates, term_dates, timeline_dates
+from obligate.determination.period import change_dates, timeline_dates
+from obligate.determination.period import term_dates as term_dates_of
 from obligate.engine.rules import (
     Engine,
     Normaliser,
@@ -24,6 +26,9 @@ from obligate.engine.rules import (
 from obligate.graph.timeline import Reading, Timeline
 from obligate.language import model as m
 from obligate.language.compiler import Compiled
+
+if TYPE_CHECKING:
+    from obligate.language.resolve import Library
 
 Read = tuple[str, str, str | None]  # (subject, name, key) of a fact or ("param", name, None)
 
@@ -68,49 +73,133 @@ class DutyInfo:
         return found
 
 
+CATALOGUE_KEY = "determination.catalogue"  # its indexes' place in ``Compiled.derived``
+
+
+@dataclass
+class Indexes:
+    """What a catalogue derives from the library alone (no query, no engine): each duty's
+    hooks, timeline and condition, the rules the engine must fire, and the indexes the steps
+    look duties up by. The compile cache keeps them with the library (``derive``), so a
+    library read back from it does not derive them again."""
+
+    duties: dict[str, DutyInfo]
+    reads: dict[str, frozenset[Read]]
+    plan: RulePlan
+    duty_rules: list[int]
+    by_hook: dict[tuple[str, str], list[str]]
+    by_position: dict[int, list[DutyInfo]]
+    by_read: dict[Read, list[str]]
+    established_duties: list[str]
+    # A duty's dates are its own and those of every defined term (any term may be one
+    # it rests on); a class reads the union of its candidates' (classes.py).
+    term_dates: frozenset[dt.date]
+    own_dates: dict[str, frozenset[dt.date]]
+    dates: dict[str, set[dt.date]]
+
+
+def derive(compiled: Compiled) -> bool:
+    """Put the catalogue's indexes into ``compiled.derived``, for ``compile_paths`` to cache
+    with the library; False when they are there already (read back from the cache), or
+    cannot be made (a condition too complex: the catalogue reports it, positioned)."""
+    if CATALOGUE_KEY in compiled.derived:
+        return False
+    try:
+        indexes_of(compiled)
+    except TooComplex:
+        return False
+    return True
+
+
+def indexes_of(compiled: Compiled) -> Indexes:
+    """The library's indexes: as the cache kept them, else derived now (and kept)."""
+    found: Indexes | None = compiled.derived.get(CATALOGUE_KEY)
+    if found is None:
+        found = compiled.derived[CATALOGUE_KEY] = _Indexer(compiled.library).indexes()
+    return found
+
+
 class Catalogue:
     """Every duty of a compiled rule base, with the engine that fires their rules."""
 
     def __init__(self, compiled: Compiled) -> None:
-        library = compiled.library
-        self.library = library
+        self.library = compiled.library
         self.version = compiled.version
+        indexes = indexes_of(compiled)
+        self.duties = indexes.duties
+        self.reads = indexes.reads
+        self.plan = indexes.plan
+        self.by_hook = indexes.by_hook
+        self.by_position = indexes.by_position
+        self.by_read = indexes.by_read
+        self.established_duties = indexes.established_duties
+        self.term_dates = indexes.term_dates
+        self.own_dates = indexes.own_dates
+        self.dates = indexes.dates
+        try:
+            self.engine = Engine.shared(f"obligate-{self.version}", self.plan, indexes.duty_rules)
+        except RulesRefused as refused:
+            raise self._too_complex(refused.positions[0]) from None
+
+    def _too_complex(self, position: int) -> TooComplex:
+        """The duty or definition whose rule the engine refused, as a positioned problem."""
+        message = (
+            "this condition needs more tests in one engine rule than durable-rules holds "
+            "(its definitions multiply into too many and/or groups): split it into simpler "
+            "definitions or duties"
+        )
+        for info in self.duties.values():
+            if position in info.positions:
+                return TooComplex(info.duty.when or info.duty, message)
+        for name, _positive in self.plan.definition_rules.get(position, ()):
+            definition = self.library.definitions[name]
+            return TooComplex(definition.when or definition, message)
+        raise RuntimeError(f"the engine refused rule {position}, which no duty uses")
+
+
+class _Indexer:
+    """Derives a library's ``Indexes``."""
+
+    def __init__(self, library: Library) -> None:
+        self.library = library
+        self.duties: dict[str, DutyInfo] = {}
+
+    def indexes(self) -> Indexes:
+        library = self.library
         self.duties = {
             d.id: self._info(d) for d in sorted(library.duties.values(), key=lambda d: d.id)
         }
-        self.reads = {d: self._reads(info.condition) for d, info in self.duties.items()}
-        self.plan, duty_rules = self._plan()
-        try:
-            self.engine = Engine.shared(f"obligate-{self.version}", self.plan, duty_rules)
-        except RulesRefused as refused:
-            raise self._too_complex(refused.positions[0]) from None
-        self.by_hook: dict[tuple[str, str], list[str]] = defaultdict(list)
+        reads = {d: self._reads(info.condition) for d, info in self.duties.items()}
+        plan, duty_rules = self._plan()
+        by_hook: dict[tuple[str, str], list[str]] = defaultdict(list)
+        by_position: dict[int, list[DutyInfo]] = defaultdict(list)
         for info in self.duties.values():
             for hook in info.hooks:
-                self.by_hook[(hook.kind, hook.jurisdiction)].append(info.duty.id)
-        self.by_position: dict[int, list[DutyInfo]] = defaultdict(list)
-        for info in self.duties.values():
+                by_hook[(hook.kind, hook.jurisdiction)].append(info.duty.id)
             for position in info.positions:
-                self.by_position[position].append(info)
-        self.by_read: dict[Read, list[str]] = defaultdict(list)
-        for duty_id, reads in self.reads.items():
-            for read in reads:
-                self.by_read[read].append(duty_id)
-        self.established_duties = sorted(
-            {
-                d
-                for (kind, _code), ids in self.by_hook.items()
-                if kind == "established_in"
-                for d in ids
-            }
+                by_position[position].append(info)
+        by_read: dict[Read, list[str]] = defaultdict(list)
+        for duty_id, duty_reads in reads.items():
+            for read in duty_reads:
+                by_read[read].append(duty_id)
+        established = sorted(
+            {d for (kind, _code), ids in by_hook.items() if kind == "established_in" for d in ids}
         )
-        # A duty's dates are its own and those of every defined term (any term may be one
-        # it rests on); a class reads the union of its candidates' (classes.py).
-        self.term_dates = frozenset(term_dates(library))
-        self.own_dates = {d: frozenset(timeline_dates(i.timeline)) for d, i in self.duties.items()}
-        self.dates: dict[str, set[dt.date]] = {
-            d: set(own | self.term_dates) for d, own in self.own_dates.items()
-        }
+        term_dates = frozenset(term_dates_of(library))
+        own_dates = {d: frozenset(timeline_dates(i.timeline)) for d, i in self.duties.items()}
+        return Indexes(
+            duties=self.duties,
+            reads=reads,
+            plan=plan,
+            duty_rules=duty_rules,
+            by_hook=by_hook,
+            by_position=by_position,
+            by_read=by_read,
+            established_duties=established,
+            term_dates=term_dates,
+            own_dates=own_dates,
+            dates={d: set(own | term_dates) for d, own in own_dates.items()},
+        )
 
     def _info(self, duty: m.Duty) -> DutyInfo:
         instrument = self.library.instruments.get(duty.cites.instrument) if duty.cites else None
@@ -165,21 +254,6 @@ class Catalogue:
                 info.changes_on,
             )
         return plan, duty_rules
-
-    def _too_complex(self, position: int) -> TooComplex:
-        """The duty or definition whose rule the engine refused, as a positioned problem."""
-        message = (
-            "this condition needs more tests in one engine rule than durable-rules holds "
-            "(its definitions multiply into too many and/or groups): split it into simpler "
-            "definitions or duties"
-        )
-        for info in self.duties.values():
-            if position in info.positions:
-                return TooComplex(info.duty.when or info.duty, message)
-        for name, _positive in self.plan.definition_rules.get(position, ()):
-            definition = self.library.definitions[name]
-            return TooComplex(definition.when or definition, message)
-        raise RuntimeError(f"the engine refused rule {position}, which no duty uses")
 
     def _reads(self, condition: m.Condition | None) -> frozenset[Read]:
         """Every fact and parameter a condition reads, through its definitions."""

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from obligate.determination.answer import Determination, Explanation, LibraryOut, RulebaseOut
+from obligate.determination.catalogue import derive
 from obligate.determination.determine import DEFAULT_HORIZON_DAYS, Determiner
 from obligate.determination.enforcement import EnforcementOut, enforcement_of
 from obligate.determination.freshness import ReviewOut, stale
@@ -180,7 +181,7 @@ def load(
     """
     started = time.perf_counter()
     folders = expand(paths)
-    compiled = compile_paths(folders, use_cache=use_cache)
+    compiled = compile_paths(folders, use_cache=use_cache, derive=derive)
     compiled.releases = releases(folders)
     rulebase = RuleBase(compiled, cache=answer_cache)
     rulebase.load_seconds = time.perf_counter() - started

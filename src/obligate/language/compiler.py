@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Sequence
+import posixpath
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, BinaryIO
 
+from obligate.about import ENGINE_VERSION
 from obligate.language import cache
 from obligate.language.diagnostics import Diagnostic, Diagnostics, RuleFileError, Span
 from obligate.language.release import SHIPPED_FOLDER, Release, shipped_rules
@@ -34,7 +36,8 @@ if TYPE_CHECKING:
     from obligate.language.resolve import Library
 
 PRELUDE_NAME = "<obligate>/prelude.obl"
-CACHE_FORMAT = 4  # 3: authenticated entries (cache.py); 4: spans pickled as tuples
+READ_PIECE_BYTES = 64 * 1024
+CACHE_FORMAT = 5  # 3: authenticated entries (cache.py); 4: spans pickled as tuples; 5: derived
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,9 @@ class Compiled:
     # each rule folder's release (library.toml), set by ``load`` after compiling or reading
     # the cache (a release can change without a rule file changing); () until then
     releases: tuple[Release, ...] = ()
+    # what a later stage derives from the library alone, by the stage's key, kept in the
+    # same cache entry so that a library read back need not derive it again (compile_paths)
+    derived: dict[str, Any] = field(default_factory=dict)
 
 
 def prelude() -> Source:
@@ -65,7 +71,7 @@ def prelude() -> Source:
 def discover(paths: Sequence[str | os.PathLike[str]]) -> list[tuple[Path, str]]:
     """The .obl files under the given files and folders, sorted, each once, with the path
     each has inside the folder it was found in (files outside their folder left out)."""
-    return discover_all(paths)[0]
+    return [(path, key) for path, key, _real in _found(paths)[0]]
 
 
 def discover_all(
@@ -74,28 +80,66 @@ def discover_all(
     """``discover``'s files, and the files found in a folder that are really elsewhere (a
     symbolic link to a file or folder outside it): those are refused, not read, so that a
     link planted in a rule folder cannot make the compiler read and echo any file."""
-    found: dict[Path, str] = {}
+    files, outside = _found(paths)
+    return [(path, key) for path, key, _real in files], outside
+
+
+Found = tuple[Path, str, str]  # (path as found, path inside its folder, real absolute path)
+
+
+def _found(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[Found], list[Path]]:
+    found: dict[Path, tuple[str, str]] = {}
     outside: list[Path] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            root = path.resolve()
-            for file in path.rglob("*.obl"):
-                if not file.is_file():
-                    continue
-                if not file.resolve().is_relative_to(root):
-                    outside.append(file)
-                    continue
-                found.setdefault(file, file.relative_to(path).as_posix())
-        else:
-            found.setdefault(path, path.name)
-    return sorted(found.items()), sorted(outside)
+        if not path.is_dir():
+            found.setdefault(path, (path.name, os.path.realpath(path)))
+            continue
+        root = os.path.realpath(path)
+        for key, is_link in _walk(str(path), ""):
+            file = path / key
+            # Only a link can lead out of the folder: the walk does not enter linked
+            # folders, so any other file's real path is the folder's own plus its key.
+            real = os.path.realpath(file) if is_link else os.path.join(root, key)
+            if is_link and not _inside(real, root):
+                outside.append(file)
+                continue
+            found.setdefault(file, (key, real))
+    files = [(path, key, real) for path, (key, real) in sorted(found.items())]
+    return files, sorted(outside)
+
+
+def _walk(folder: str, prefix: str) -> Iterator[tuple[str, bool]]:
+    """(path inside the top folder, is a symbolic link) of every .obl file under ``folder``,
+    one directory read per folder; linked folders are not entered, unreadable ones skipped
+    (as ``Path.rglob`` does)."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = list(listing)
+    except OSError:
+        return
+    for entry in entries:
+        key = prefix + entry.name
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                yield from _walk(entry.path, key + "/")
+            elif entry.name.endswith(".obl") and entry.is_file():
+                yield key, entry.is_symlink()
+        except OSError:
+            continue
+
+
+def _inside(real: str, folder: str) -> bool:
+    """``real`` is ``folder`` or under it (both real absolute paths), as
+    ``PurePath.is_relative_to`` says of them."""
+    return real == folder or real.startswith(os.path.join(folder, ""))
 
 
 def read_sources(paths: Sequence[str | os.PathLike[str]], diagnostics: Diagnostics) -> list[Source]:
     sources = [prelude()]
-    files, outside = discover_all(paths)
-    shipped = shipped_rules().resolve()
+    files, outside = _found(paths)
+    shipped = os.path.realpath(shipped_rules())
+    working = os.getcwd()
     for path in outside:
         diagnostics.error(
             "E016",
@@ -103,11 +147,11 @@ def read_sources(paths: Sequence[str | os.PathLike[str]], diagnostics: Diagnosti
             Span(str(path), 1, 1),
             "copy the file into the rule folder, or name it on the command line",
         )
-    for path, key in files:
-        shown = _display_path(path, shipped)
+    for path, key, real in files:
+        shown = _display_path(path, real, shipped, working)
         try:
-            with path.open("rb") as handle:
-                data = handle.read(MAX_FILE_BYTES + 1)  # more is refused (E008) unread
+            with open(path, "rb") as handle:
+                data = _read_at_most(handle, MAX_FILE_BYTES + 1)  # more is refused (E008) unread
         except OSError as exc:
             diagnostics.error("E013", f"cannot read this file: {exc.strerror}", Span(shown, 1, 1))
             continue
@@ -117,17 +161,31 @@ def read_sources(paths: Sequence[str | os.PathLike[str]], diagnostics: Diagnosti
     return sources
 
 
-def _display_path(path: Path, shipped: Path) -> str:
+def _read_at_most(handle: BinaryIO, limit: int) -> bytes:
+    """At most ``limit`` bytes of ``handle``, read in pieces: one ``read(limit)`` would make a
+    buffer of the whole limit (megabytes) for every small rule file."""
+    pieces: list[bytes] = []
+    left = limit
+    while left > 0:
+        piece = handle.read(min(left, READ_PIECE_BYTES))
+        if not piece:
+            break
+        pieces.append(piece)
+        left -= len(piece)
+    return b"".join(pieces)
+
+
+def _display_path(path: Path, real: str, shipped: str, working: str) -> str:
     """How answers and diagnostics name a rule file: the shipped library's files as
     ``rules/...`` wherever the package is installed (so that an answer does not depend on the
-    install location or the working folder), any other file relative to the working folder."""
-    resolved = path.resolve()
-    if resolved.is_relative_to(shipped):
-        return (Path(SHIPPED_FOLDER) / resolved.relative_to(shipped)).as_posix()
-    try:
-        return str(resolved.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+    install location or the working folder), any other file relative to the working folder
+    (``real`` is the file's real path, ``shipped`` and ``working`` those of the folders)."""
+    if _inside(real, shipped):
+        inside = real[len(os.path.join(shipped, "")) :]
+        return posixpath.join(SHIPPED_FOLDER, inside.replace(os.sep, "/"))
+    if _inside(real, working):
+        return real[len(os.path.join(working, "")) :] or "."
+    return str(path)
 
 
 def version_of(sources: Sequence[Source]) -> str:
@@ -204,8 +262,17 @@ def compile_sources(sources: list[Source], diagnostics: Diagnostics) -> Library 
     return run.library
 
 
-def compile_paths(paths: Sequence[str | os.PathLike[str]], *, use_cache: bool = True) -> Compiled:
-    """Compile rule files and folders; raise ``RuleFileError`` with every problem found."""
+def compile_paths(
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    use_cache: bool = True,
+    derive: Callable[[Compiled], bool] | None = None,
+) -> Compiled:
+    """Compile rule files and folders; raise ``RuleFileError`` with every problem found.
+
+    ``derive`` lets a later stage add what it derives from the library to
+    ``Compiled.derived`` before the cache entry is written; it returns whether it added
+    anything, and an entry read back without it is written again with it."""
     diagnostics = Diagnostics()
     sources = read_sources(paths, diagnostics)
     texts = {s.path: s.text for s in sources}
@@ -215,15 +282,19 @@ def compile_paths(paths: Sequence[str | os.PathLike[str]], *, use_cache: bool = 
     # The answers name each rule's file as the user gave it, so the same library found at
     # another path is a different cache entry (the version, which hashes contents, is not).
     entry = _entry_name(version, [s.path for s in sources])
-    cached = _cache_read(entry, version, texts) if use_cache else None
-    if cached is not None:
-        return cached
-    with collector_paused():
-        library = compile_sources(sources, diagnostics)
-    if library is None:
-        raise RuleFileError(diagnostics.sorted(), texts)
-    compiled = Compiled(library, texts, version, diagnostics.sorted())
-    if use_cache:
+    compiled = _cache_read(entry, version, texts) if use_cache else None
+    if compiled is None:
+        with collector_paused():
+            library = compile_sources(sources, diagnostics)
+        if library is None:
+            raise RuleFileError(diagnostics.sorted(), texts)
+        compiled = Compiled(library, texts, version, diagnostics.sorted())
+        changed = True
+    else:
+        changed = False
+    if derive is not None:
+        changed = derive(compiled) or changed
+    if use_cache and changed:
         _cache_write(entry, compiled)
     return compiled
 
@@ -237,13 +308,10 @@ def _entry_name(version: str, paths: Sequence[str]) -> str:
 
 
 def _cache_name(entry: str) -> str:
-    from importlib import metadata  # here: `obligate --version` reads sources, not the cache
-
-    try:
-        package = metadata.version("obligate")
-    except metadata.PackageNotFoundError:
-        package = "dev"
-    return f"rules-{CACHE_FORMAT}-{package}-{entry}.pickle"
+    # The engine's version names the entry: another release of obligate may pickle its
+    # classes differently (read from about.py, not the installed metadata: no search of the
+    # installed distributions at start-up, and the same string, as pyproject.toml reads it there)
+    return f"rules-{CACHE_FORMAT}-{ENGINE_VERSION}-{entry}.pickle"
 
 
 def _cache_read(entry: str, version: str, texts: dict[str, str]) -> Compiled | None:
