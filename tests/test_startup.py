@@ -56,6 +56,8 @@ NEVER_FOR_A_QUERY = (
     "obligate.interfaces.cli.harmonise",
     "obligate.interfaces.cli.serving",
     "obligate.interfaces.cli.editing",
+    "obligate.determination.enforcement",  # asked for by `obligate enforcement`, not a query
+    "obligate.determination.freshness",
 )
 
 

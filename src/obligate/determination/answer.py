@@ -108,8 +108,10 @@ class Pending:
     An entry's reasons, the terms it rests on, its standing and its open questions cost more
     to make than the rest of an answer and are read far less often (batch and most API
     callers read which duties apply): an answer's entries hold them as ``Pending`` until one
-    of them is read, and then all are made at once. Whatever reads an entry (its fields, its
-    JSON, a comparison, a copy, pickle, its repr) makes them first, so no caller can tell."""
+    of them is read. They come in two groups, each made at once when one of its fields is
+    read: the standing alone (a table of duties shows it, and no reason or term), and the
+    rest. Whatever reads a whole entry (its JSON, a comparison, a copy, pickle, its repr)
+    makes both first, so no caller can tell."""
 
     __slots__ = ("source", "age", "date")
 
@@ -128,6 +130,11 @@ class Pending:
         return self  # it makes new values each time: a copy can share it
 
 
+# A field of each group of explained fields (see ``Pending``): the reasons (with the terms
+# and questions), and the standing.
+PENDING_GROUPS = ("because", "standing")
+
+
 class _Explained:
     """A field of a duty's entry made when first read (see ``Pending``)."""
 
@@ -142,7 +149,7 @@ class _Explained:
         values = entry.__dict__
         value = values[self.name]
         if type(value) is Pending:
-            entry.explain_now()
+            values.update(value.make())  # this field's group (see ``Pending``)
             value = values[self.name]
         return value
 
@@ -190,9 +197,10 @@ class DutyOut(_WrittenExplained):
     def explain_now(self) -> None:
         """Make the explanation, if it is still pending (see ``Pending``)."""
         values = self.__dict__
-        pending = values.get("because")
-        if type(pending) is Pending:
-            values.update(pending.make())
+        for name in PENDING_GROUPS:
+            pending = values.get(name)
+            if type(pending) is Pending:
+                values.update(pending.make())
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
         self.explain_now()

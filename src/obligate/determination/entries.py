@@ -28,7 +28,7 @@ from obligate.language import model as m
 
 class Explained:
     """An entry's explanation: its reasons (with marks where the query's age and date go),
-    and its terms, standing and questions, the same for every query of the view."""
+    and its terms and questions, the same for every query of the view."""
 
     __slots__ = ("because", "marked", "rest")
 
@@ -53,6 +53,8 @@ class Entry:
         "associations",
         "hook_line",
         "_explained",
+        "_standing",
+        "_standing_pending",
     )
 
     def __init__(
@@ -79,19 +81,34 @@ class Entry:
         self.associations = associations
         self.hook_line = hook_line
         self._explained: Explained | None = None
+        self._standing: tuple[out.StandingOut | None] | None = None  # (standing,) once made
+        self._standing_pending: out.Pending | None = None
 
     def render(self, age: int | None, date: str) -> out.DutyOut:
         """The entry as one query's answer shows it, its explanation still to be made."""
         values = dict(self.fields)
         pending = out.Pending(self, age, date)
-        values["because"] = values["terms"] = values["standing"] = pending
+        values["because"] = values["terms"] = pending
         if "questions" in values:
             values["questions"] = pending
+        standing = self._standing_pending
+        if standing is None:  # the standing is the same for every query: one for all
+            standing = self._standing_pending = out.Pending(_StandingOf(self), None, "")
+        values["standing"] = standing
         made: out.DutyOut = self.maker.adopt(values)
         return made
 
+    def standing(self) -> out.StandingOut | None:
+        """The duty's standing that day: the same for every query of the view, so kept."""
+        made = self._standing
+        if made is None:
+            reading, associations = self.reading, self.associations
+            standing = standing_out(self.candidate.info.timeline, reading, self.date, associations)
+            made = self._standing = (standing,)
+        return made[0]
+
     def explanation(self, age: int | None, date: str) -> dict[str, Any]:
-        """The explained fields for a query of this age on this date."""
+        """The explained fields but the standing, for a query of this age on this date."""
         explained = self._explained
         if explained is None:
             # Two threads may both make it: they make the same, and either is kept.
@@ -102,6 +119,18 @@ class Entry:
             for index in explained.marked:
                 because[index] = because[index].replace(AGE_MARK, age_text).replace(DATE_MARK, date)
         return {"because": because, **explained.rest}
+
+
+class _StandingOf:
+    """What makes an entry's standing alone (``answer.Pending``'s second group)."""
+
+    __slots__ = ("entry",)
+
+    def __init__(self, entry: Entry) -> None:
+        self.entry = entry
+
+    def explanation(self, age: int | None, date: str) -> dict[str, Any]:
+        return {"standing": self.entry.standing()}
 
 
 class Explainer:
@@ -157,12 +186,11 @@ class Explainer:
     def explain(self, entry: Entry) -> Explained:
         """An entry's reasons, the defined terms it rests on (as the reaching law defines
         them that day: term dates are among the duty's dates, so the whole slot reads the
-        same terms), its standing and, when open, its questions."""
+        same terms) and, when open, its questions (its standing: ``Entry.standing``)."""
         info = entry.candidate.info
         fields = entry.fields
         rest: dict[str, Any] = {
             "terms": self._duty_terms(info.duty, fields["jurisdiction"], entry.date),
-            "standing": standing_out(info.timeline, entry.reading, entry.date, entry.associations),
         }
         if "depends_on" in fields:
             rest["questions"] = questions(self.terms.library, fields["depends_on"])

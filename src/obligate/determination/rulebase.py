@@ -13,13 +13,11 @@ import datetime as dt
 import os
 import time
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from obligate.determination.answer import Determination, Explanation, LibraryOut, RulebaseOut
 from obligate.determination.catalogue import derive
 from obligate.determination.determine import DEFAULT_HORIZON_DAYS, Determiner
-from obligate.determination.enforcement import EnforcementOut, enforcement_of
-from obligate.determination.freshness import ReviewOut, stale
 from obligate.determination.query import (
     FieldError,
     Query,
@@ -36,6 +34,11 @@ from obligate.language import model as m
 from obligate.language.compiler import Compiled, compile_paths
 from obligate.language.diagnostics import Diagnostic, RuleFileError, did_you_mean
 from obligate.language.release import Release, expand, releases
+
+if TYPE_CHECKING:
+    # imported where asked for: a query needs neither (start-up time)
+    from obligate.determination.enforcement import EnforcementOut
+    from obligate.determination.freshness import ReviewOut
 
 ServiceLike = Service | Mapping[str, Any] | None
 UserLike = User | Mapping[str, Any]
@@ -101,6 +104,8 @@ class RuleBase:
             message = "must be a whole number of days, 0 or more"
             problem = FieldError(field="older_than", value=older_than_days, message=message)
             raise QueryError([problem])
+        from obligate.determination.freshness import stale
+
         day = parse_date(today)
         return stale(self.compiled.library.instruments.values(), day, older_than_days)
 
@@ -126,6 +131,8 @@ class RuleBase:
 
     def enforcement(self, instrument_id: str) -> EnforcementOut:
         """Who enforces an instrument, and its penalty ceilings."""
+        from obligate.determination.enforcement import enforcement_of
+
         return enforcement_of(self.compiled.library, instrument_id)
 
     @property
