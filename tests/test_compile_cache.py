@@ -117,3 +117,20 @@ def test_cache_files_are_private(folder: Path, rules: Path) -> None:
     assert (folder / "key").stat().st_mode & 0o777 == 0o600
     assert all(e.stat().st_mode & 0o077 == 0 for e in entries(folder))
     assert os.stat(folder).st_uid == os.getuid()
+
+
+def test_the_catalogues_indexes_come_back_with_the_library(folder: Path, rules: Path) -> None:
+    from obligate.determination.catalogue import CATALOGUE_KEY, derive
+
+    plain = compile_paths([rules])  # an entry written without them (as `obligate check` does)
+    assert CATALOGUE_KEY not in plain.derived
+    first = obligate.load(rules)  # reads it back, derives them once and writes it again
+    assert CATALOGUE_KEY in first.compiled.derived
+    again = compile_paths([rules], derive=derive)
+    assert CATALOGUE_KEY in again.derived and again is not first.compiled  # from the cache
+    assert derive(again) is False  # nothing left to derive
+    kept, made = again.derived[CATALOGUE_KEY], first.compiled.derived[CATALOGUE_KEY]
+    assert sorted(kept.duties) == sorted(made.duties) and kept.plan.rules == made.plan.rules
+    answer = {}, {"age": 15, "location": "XA"}, "2026-06-01"
+    assert obligate.load(rules).determine(*answer) == first.determine(*answer)
+    assert len(entries(folder)) == 1
