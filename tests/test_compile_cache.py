@@ -131,6 +131,10 @@ def test_the_catalogues_indexes_come_back_with_the_library(folder: Path, rules: 
     assert derive(again) is False  # nothing left to derive
     kept, made = again.derived[CATALOGUE_KEY], first.compiled.derived[CATALOGUE_KEY]
     assert sorted(kept.duties) == sorted(made.duties) and kept.plan.rules == made.plan.rules
-    answer = {}, {"age": 15, "location": "XA"}, "2026-06-01"
+    answer: tuple[dict[str, object], dict[str, object], str] = (
+        {},
+        {"age": 15, "location": "XA"},
+        "2026-06-01",
+    )
     assert obligate.load(rules).determine(*answer) == first.determine(*answer)
     assert len(entries(folder)) == 1
