@@ -71,7 +71,7 @@ def prelude() -> Source:
 def discover(paths: Sequence[str | os.PathLike[str]]) -> list[tuple[Path, str]]:
     """The .obl files under the given files and folders, sorted, each once, with the path
     each has inside the folder it was found in (files outside their folder left out)."""
-    return [(path, key) for path, key, _real in _found(paths)[0]]
+    return discover_all(paths)[0]
 
 
 def discover_all(
@@ -101,7 +101,7 @@ def _found(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[Found], list[P
             # Only a link can lead out of the folder: the walk does not enter linked
             # folders, so any other file's real path is the folder's own plus its key.
             real = os.path.realpath(file) if is_link else os.path.join(root, key)
-            if is_link and not _inside(real, root):
+            if is_link and _under(real, root) is None:
                 outside.append(file)
                 continue
             found.setdefault(file, (key, real))
@@ -129,10 +129,13 @@ def _walk(folder: str, prefix: str) -> Iterator[tuple[str, bool]]:
             continue
 
 
-def _inside(real: str, folder: str) -> bool:
-    """``real`` is ``folder`` or under it (both real absolute paths), as
-    ``PurePath.is_relative_to`` says of them."""
-    return real == folder or real.startswith(os.path.join(folder, ""))
+def _under(real: str, folder: str) -> str | None:
+    """``real``'s path inside ``folder`` ("" for the folder itself), or None when it is not
+    there (both real absolute paths, as ``PurePath.relative_to`` compares them)."""
+    if real == folder:
+        return ""
+    prefix = os.path.join(folder, "")
+    return real[len(prefix) :] if real.startswith(prefix) else None
 
 
 def read_sources(paths: Sequence[str | os.PathLike[str]], diagnostics: Diagnostics) -> list[Source]:
@@ -180,11 +183,12 @@ def _display_path(path: Path, real: str, shipped: str, working: str) -> str:
     ``rules/...`` wherever the package is installed (so that an answer does not depend on the
     install location or the working folder), any other file relative to the working folder
     (``real`` is the file's real path, ``shipped`` and ``working`` those of the folders)."""
-    if _inside(real, shipped):
-        inside = real[len(os.path.join(shipped, "")) :]
+    inside = _under(real, shipped)
+    if inside is not None:
         return posixpath.join(SHIPPED_FOLDER, inside.replace(os.sep, "/"))
-    if _inside(real, working):
-        return real[len(os.path.join(working, "")) :] or "."
+    inside = _under(real, working)
+    if inside is not None:
+        return inside or "."
     return str(path)
 
 
@@ -283,18 +287,15 @@ def compile_paths(
     # another path is a different cache entry (the version, which hashes contents, is not).
     entry = _entry_name(version, [s.path for s in sources])
     compiled = _cache_read(entry, version, texts) if use_cache else None
+    compiled_now = compiled is None
     if compiled is None:
         with collector_paused():
             library = compile_sources(sources, diagnostics)
         if library is None:
             raise RuleFileError(diagnostics.sorted(), texts)
         compiled = Compiled(library, texts, version, diagnostics.sorted())
-        changed = True
-    else:
-        changed = False
-    if derive is not None:
-        changed = derive(compiled) or changed
-    if use_cache and changed:
+    derived_now = derive is not None and derive(compiled)
+    if use_cache and (compiled_now or derived_now):
         _cache_write(entry, compiled)
     return compiled
 
